@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** The reference app's configuration, read from the environment once at start. */
+export interface AppConfig {
+  port: number;
+  production: boolean;
+  database: { type: 'sqlite'; path: string };
+  oauth: { accessTokenTtl: number; refreshTokenTtl: number };
+  /** log2 of scrypt's N for user passwords; see `hashSecret`. */
+  passwordHashCost: number;
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+const DEFAULT_DATABASE_URL = 'sqlite:data/api.sqlite';
+
+/**
+ * Reads and checks the environment. Every problem is reported at once, in one message, so a misconfigured
+ * deployment fails at start with a clear reason rather than on its first request.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const problems: string[] = [];
+  const integer = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      problems.push(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    production: env.NODE_ENV === 'production',
+    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL, problems),
+    oauth: {
+      accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
+      refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
+    },
+    passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
+  };
+  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}
+
+function parseDatabaseUrl(url: string, problems: string[]): AppConfig['database'] {
+  const sqlite = /^sqlite:(.+)$/.exec(url);
+  if (sqlite) {
+    const path = sqlite[1];
+    return { type: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path) };
+  }
+  problems.push(`DATABASE_URL must look like sqlite:PATH (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
+  return { type: 'sqlite', path: ':memory:' };
+}

@@ -1,0 +1,14 @@
+import { ConfigurationError, loadAppConfig } from './config/app-config';
+import { createApp } from './create-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadAppConfig(process.env);
+  const app = await createApp(config);
+  await app.listen(config.port);
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration mistake is the operator's to fix: print the reason, not a stack trace.
+  console.error(error instanceof ConfigurationError ? error.message : error);
+  process.exit(1);
+});

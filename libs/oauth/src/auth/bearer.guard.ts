@@ -1,0 +1,53 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
+import { OAuthError } from '../errors/oauth.error';
+import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_SCOPES_KEY } from '../oauth.constants';
+import { hasScopes } from '../scope/scope';
+import type { OAuthPrincipal } from './oauth-principal.interface';
+
+/**
+ * Protects a host's route with an access token (RFC 6750) and enforces the route's `@Scopes()`. The principal
+ * is then available through `@Principal()`. Failures follow RFC 6750 §3.1: no token is a bare 401 challenge,
+ * a bad token 401 `invalid_token`, a missing scope 403 `insufficient_scope`.
+ */
+@Injectable()
+export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override getAuthenticateOptions(): IAuthModuleOptions {
+    return { session: false, property: OAUTH_PRINCIPAL_PROPERTY };
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(OAUTH_SCOPES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const principal: OAuthPrincipal = context.switchToHttp().getRequest()[OAUTH_PRINCIPAL_PROPERTY];
+    if (required && !hasScopes(principal.scopes, required)) throw OAuthError.insufficientScope(required);
+    return true;
+  }
+
+  override handleRequest<TPrincipal = OAuthPrincipal>(
+    error: unknown,
+    principal: TPrincipal | false,
+    _info: unknown,
+    _context: ExecutionContext,
+    status?: unknown,
+  ): TPrincipal {
+    if (error) throw error instanceof OAuthError ? error : OAuthError.serverError(error);
+    if (principal) return principal;
+    // passport-http-bearer fails with 400 when the Authorization header is not "Bearer <token>".
+    if (status === 400) {
+      throw new OAuthError('invalid_request', 'The Authorization header is malformed', 400, {
+        scheme: 'Bearer',
+        error: 'invalid_request',
+      });
+    }
+    throw OAuthError.missingToken();
+  }
+}

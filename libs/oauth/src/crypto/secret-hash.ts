@@ -1,0 +1,67 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/** scrypt cost, as the exponent of N (N = 2^cost). */
+export interface SecretHashOptions {
+  /**
+   * log2 of scrypt's N. 17 with r = 8, p = 1 is the OWASP Password Storage Cheat Sheet's recommendation
+   * (128 MiB, tens of milliseconds per hash).
+   * @default 17
+   */
+  cost?: number;
+}
+
+const KEY_LENGTH = 32;
+const SALT_BYTES = 16;
+const BLOCK_SIZE = 8;
+const PARALLELISM = 1;
+
+/**
+ * Hashes a human-chosen secret (a password, or a client secret an operator typed) with scrypt: memory-hard, so
+ * a stolen table is expensive to attack even on GPUs, and built into Node, so nothing native to install.
+ * The output carries its own parameters, `scrypt$<cost>$<r>$<p>$<salt>$<hash>`, so the cost can be raised later
+ * without breaking old hashes.
+ */
+export async function hashSecret(secret: string, options: SecretHashOptions = {}): Promise<string> {
+  const cost = options.cost ?? 17;
+  const salt = randomBytes(SALT_BYTES);
+  const hash = await scryptAsync(secret, salt, cost, BLOCK_SIZE, PARALLELISM);
+  return ['scrypt', cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/**
+ * For secrets that are themselves 256-bit random values (generated client secrets): a fast digest is as safe
+ * as a slow hash there, because there is no dictionary to try, and it keeps client authentication cheap.
+ */
+export function hashRandomSecret(secret: string): string {
+  return `sha256$${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
+}
+
+/** Verifies a secret against the output of `hashSecret` or `hashRandomSecret`, in constant time. */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts[0] === 'sha256' && parts.length === 2) {
+    return constantTimeEqual(Buffer.from(hashRandomSecret(secret)), Buffer.from(stored));
+  }
+  if (parts[0] === 'scrypt' && parts.length === 6) {
+    const [cost, r, p] = parts.slice(1, 4).map(Number);
+    const salt = Buffer.from(parts[4], 'base64url');
+    const expected = Buffer.from(parts[5], 'base64url');
+    const actual = await scryptAsync(secret, salt, cost, r, p, expected.length);
+    return constantTimeEqual(actual, expected);
+  }
+  return false;
+}
+
+/** `timingSafeEqual` throws on different lengths; a length mismatch is simply "not equal". */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function scryptAsync(secret: string, salt: Buffer, cost: number, r: number, p: number, keyLength = KEY_LENGTH): Promise<Buffer> {
+  const N = 2 ** cost;
+  // Node refuses scrypt above 32 MiB unless told otherwise; 128 * N * r bytes is what scrypt needs.
+  const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
+  return new Promise((resolve, reject) =>
+    scrypt(secret.normalize('NFC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Error codes a client can receive: RFC 6749 §5.2 for the token endpoint, RFC 6750 §3.1 for protected
+ * resources, plus `server_error` (RFC 6749 §4.1.2.1) for anything that is not the client's fault.
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'server_error';
+
+/** Which `WWW-Authenticate` challenge a response carries, if any. */
+export type OAuthChallenge =
+  | { scheme: 'Basic' }
+  /** `error: undefined` is the bare challenge RFC 6750 §3.1 asks for when no token was sent at all. */
+  | { scheme: 'Bearer'; error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'; scope?: string };
+
+/**
+ * The one protocol error type of the module. Everything a client did wrong is an `OAuthError`;
+ * `OAuthExceptionFilter` turns it into the RFC's JSON body and headers.
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string | undefined,
+    readonly status: number,
+    readonly challenge?: OAuthChallenge,
+    options?: { cause?: unknown },
+  ) {
+    super(description ?? error, options);
+  }
+
+  static invalidRequest(description: string): OAuthError {
+    return new OAuthError('invalid_request', description, 400);
+  }
+
+  /**
+   * RFC 6749 §5.2: when the client tried HTTP Basic (or sent no credentials at all) the answer is 401 with a
+   * `WWW-Authenticate` challenge for the scheme it should use.
+   */
+  static invalidClient(description = 'Client authentication failed'): OAuthError {
+    return new OAuthError('invalid_client', description, 401, { scheme: 'Basic' });
+  }
+
+  static invalidGrant(description: string): OAuthError {
+    return new OAuthError('invalid_grant', description, 400);
+  }
+
+  static unauthorizedClient(description: string): OAuthError {
+    return new OAuthError('unauthorized_client', description, 400);
+  }
+
+  static unsupportedGrantType(description: string): OAuthError {
+    return new OAuthError('unsupported_grant_type', description, 400);
+  }
+
+  static invalidScope(description: string): OAuthError {
+    return new OAuthError('invalid_scope', description, 400);
+  }
+
+  /** RFC 6750 §3.1: the request carried no token at all, so the challenge names no error. */
+  static missingToken(): OAuthError {
+    return new OAuthError('invalid_request', 'No access token was provided', 401, { scheme: 'Bearer' });
+  }
+
+  static invalidToken(description = 'The access token is invalid, expired or revoked'): OAuthError {
+    return new OAuthError('invalid_token', description, 401, { scheme: 'Bearer', error: 'invalid_token' });
+  }
+
+  static insufficientScope(requiredScopes: readonly string[]): OAuthError {
+    const scope = requiredScopes.join(' ');
+    return new OAuthError('insufficient_scope', `This resource requires the scope: ${scope}`, 403, {
+      scheme: 'Bearer',
+      error: 'insufficient_scope',
+      scope,
+    });
+  }
+
+  static serverError(cause: unknown): OAuthError {
+    return new OAuthError('server_error', 'The server could not complete the request', 500, undefined, { cause });
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { OAuthError } from '../errors/oauth.error';
+import type { OAuthClient } from '../repositories/client.repository';
+import { UserLookup } from '../repositories/user-lookup';
+import { resolveScope } from '../scope/scope';
+import { TokenIssuer } from '../token/token-issuer';
+import type { TokenRequestDto } from '../token/token-request.dto';
+import type { TokenResponse } from '../token/token-response';
+import type { GrantHandler } from './grant-handler.interface';
+
+/** Resource Owner Password Credentials grant, RFC 6749 §4.3. */
+@Injectable()
+export class PasswordGrant implements GrantHandler {
+  readonly grantType = 'password';
+
+  constructor(
+    private readonly issuer: TokenIssuer,
+    // Optional so that a server without the password grant needs no user lookup; the grant registry refuses
+    // to boot with this grant enabled and no lookup.
+    @Optional() readonly userLookup?: UserLookup,
+  ) {}
+
+  async handle(request: TokenRequestDto, client: OAuthClient): Promise<TokenResponse> {
+    if (request.username === undefined) throw OAuthError.invalidRequest('The username parameter is missing');
+    if (request.password === undefined) throw OAuthError.invalidRequest('The password parameter is missing');
+    const scope = resolveScope(request.scope, client.scopes, client.defaultScopes);
+    const subject = await this.userLookup!.verifyCredentials(request.username, request.password);
+    // One answer for an unknown user and a wrong password, so the endpoint does not reveal which accounts exist.
+    if (!subject) throw OAuthError.invalidGrant('Invalid username or password');
+    return this.issuer.issueForNewGrant({ client, userId: subject.id, scope });
+  }
+}

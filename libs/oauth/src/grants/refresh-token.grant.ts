@@ -1,0 +1,50 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { digestToken } from '../crypto/opaque-token';
+import { OAuthError } from '../errors/oauth.error';
+import type { OAuthClient } from '../repositories/client.repository';
+import { GrantRepository } from '../repositories/grant.repository';
+import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
+import { UserLookup } from '../repositories/user-lookup';
+import { resolveScope } from '../scope/scope';
+import { TokenIssuer } from '../token/token-issuer';
+import type { TokenRequestDto } from '../token/token-request.dto';
+import type { TokenResponse } from '../token/token-response';
+import type { GrantHandler } from './grant-handler.interface';
+
+/** Refreshing an access token, RFC 6749 §6, with rotation (RFC 9700 §4.14.2): every refresh token works once. */
+@Injectable()
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantType = 'refresh_token';
+
+  constructor(
+    private readonly issuer: TokenIssuer,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly grants: GrantRepository,
+    @Optional() private readonly userLookup?: UserLookup,
+  ) {}
+
+  async handle(request: TokenRequestDto, client: OAuthClient): Promise<TokenResponse> {
+    if (request.refresh_token === undefined) throw OAuthError.invalidRequest('The refresh_token parameter is missing');
+    const now = new Date();
+    const found = await this.refreshTokens.findByDigest(digestToken(request.refresh_token));
+    // RFC 6749 §10.4: a refresh token is bound to the client it was issued to. Telling a foreign client that the
+    // token exists would leak it, so every failure here reads the same.
+    if (!found || found.grant.clientId !== client.id) throw invalidRefreshToken();
+    const { token, grant } = found;
+    if (grant.revokedAt || token.expiresAt <= now) throw invalidRefreshToken();
+    if (token.usedAt) {
+      // A used token presented again means it leaked, or a client misbehaves; either way the family can no
+      // longer be trusted (RFC 9700 §4.14.2).
+      await this.grants.revoke(grant.id, 'refresh_token_reuse', now);
+      throw invalidRefreshToken();
+    }
+    if (grant.userId !== null && !(await this.userLookup?.findById(grant.userId))) throw invalidRefreshToken();
+    // RFC 6749 §6: the new access token may narrow the scope, never widen it; the new refresh token keeps the old one's.
+    const accessScope = resolveScope(request.scope, token.scope, token.scope);
+    return this.issuer.rotate({ client, grant, previous: token, accessScope, now });
+  }
+}
+
+function invalidRefreshToken(): OAuthError {
+  return OAuthError.invalidGrant('The refresh token is invalid, expired or revoked');
+}

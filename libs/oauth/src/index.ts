@@ -1,0 +1,36 @@
+// The package contract: everything a host may import. Internal providers and DI tokens stay unexported.
+export { OAuthModule } from './oauth.module';
+export { OAUTH_ASYNC_OPTIONS_TYPE, OAUTH_OPTIONS_TYPE } from './oauth.module-definition';
+export type { OAuthGrantType, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
+
+export { AccessTokenVerifier } from './auth/access-token.verifier';
+export { AuthenticatedClient } from './auth/authenticated-client.decorator';
+export { BearerGuard } from './auth/bearer.guard';
+export { ClientBasicGuard } from './auth/client-basic.guard';
+export type { OAuthPrincipal } from './auth/oauth-principal.interface';
+export { Principal } from './auth/principal.decorator';
+export { Scopes } from './auth/scopes.decorator';
+
+export { MisconfigurationError } from './errors/misconfiguration.error';
+export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/oauth.error';
+export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
+
+export { generateOpaqueToken } from './crypto/opaque-token';
+export { hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';
+
+export type { GrantHandler } from './grants/grant-handler.interface';
+export { TokenService } from './token/token.service';
+export type { TokenRequestDto } from './token/token-request.dto';
+export type { TokenResponse } from './token/token-response';
+
+export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
+export { ClientRepository, type OAuthClient } from './repositories/client.repository';
+export { GrantRepository, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
+export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
+export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
+
+export { OAUTH_ENTITIES, OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthRefreshTokenEntity } from './typeorm/entities';
+export { OAuthTypeOrmModule } from './typeorm/oauth-typeorm.module';
+
+export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';
+export { OAuthInMemoryStorageModule } from './testing/oauth-in-memory-storage.module';

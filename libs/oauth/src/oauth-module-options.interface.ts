@@ -1,0 +1,57 @@
+import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
+import type { UserLookup } from './repositories/user-lookup';
+
+/** Grant types this module implements. */
+export type OAuthGrantType = 'password' | 'refresh_token';
+
+/** Data-only options of `OAuthModule`; resolved once at boot, see `ResolvedOAuthOptions`. */
+export interface OAuthModuleOptions {
+  /**
+   * Lifetime of an access token, in seconds.
+   * @default 3600
+   */
+  accessTokenTtl?: number;
+  /**
+   * Lifetime of a refresh token, in seconds. Every rotation issues a new one with a fresh lifetime.
+   * @default 1209600 (14 days)
+   */
+  refreshTokenTtl?: number;
+  /**
+   * Grant types the token endpoint accepts. A client still needs each one in its own list of grants.
+   * @default ['password', 'refresh_token']
+   */
+  grantTypes?: OAuthGrantType[];
+  /**
+   * Realm named in `WWW-Authenticate` challenges (RFC 7617 §2, RFC 6750 §3).
+   * @default 'oauth'
+   */
+  realm?: string;
+}
+
+/** `OAuthModuleOptions` with every default applied. */
+export type ResolvedOAuthOptions = Required<OAuthModuleOptions>;
+
+/** Wiring the host supplies at registration time, next to the options (for `forRoot` and `forRootAsync`). */
+export interface OAuthModuleExtras {
+  /**
+   * Register the module globally, so the guards work in every module without importing it again.
+   * @default false
+   */
+  isGlobal?: boolean;
+  /**
+   * A module that provides and exports the storage: `ClientRepository`, `GrantRepository`,
+   * `AccessTokenRepository` and `RefreshTokenRepository`. Use `OAuthTypeOrmModule.forFeature()`, or
+   * `OAuthInMemoryStorageModule.register()` in tests.
+   */
+  storage?: DynamicModule | Type<unknown>;
+  /**
+   * The host's implementation of `UserLookup`. Required by the password grant; instantiated inside the
+   * module, so whatever it injects must come from `imports`.
+   */
+  userLookup?: Type<UserLookup>;
+  /**
+   * Modules the `userLookup` needs.
+   * @default []
+   */
+  imports?: ModuleMetadata['imports'];
+}

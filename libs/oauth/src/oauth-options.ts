@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
+import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
+import { MisconfigurationError } from './errors/misconfiguration.error';
+
+export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token'];
+
+const DEFAULTS: ResolvedOAuthOptions = {
+  accessTokenTtl: 3600,
+  refreshTokenTtl: 14 * 24 * 3600,
+  grantTypes: ['password', 'refresh_token'],
+  realm: 'oauth',
+};
+
+/** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
+export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedOAuthOptions {
+  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(options) };
+  for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
+      throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
+    }
+  }
+  const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
+  if (unknown.length > 0) {
+    throw new MisconfigurationError(
+      `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; supported: ${SUPPORTED_GRANT_TYPES.join(', ')}`,
+    );
+  }
+  // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.
+  if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {
+    throw new MisconfigurationError('OAuthModule: realm must be printable ASCII without quotes or backslashes');
+  }
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Injects the resolved options (`ResolvedOAuthOptions`). */
+export const InjectOAuthOptions = (): ParameterDecorator => Inject(OAUTH_RESOLVED_OPTIONS);

@@ -1,0 +1,34 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { UserLookup } from './repositories/user-lookup';
+import { MisconfigurationError } from './errors/misconfiguration.error';
+import { OAUTH_MODULE_OPTIONS } from './oauth.constants';
+import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
+
+export const {
+  ConfigurableModuleClass: ConfigurableOAuthModule,
+  OPTIONS_TYPE: OAUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: OAUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OAuthModuleOptions>({
+  // Derived from the class name this would be O_AUTH_MODULE_OPTIONS; name it explicitly.
+  optionsInjectionToken: OAUTH_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createOAuthOptions')
+  .setExtras<OAuthModuleExtras>({ isGlobal: false, imports: [] }, (definition, extras) => {
+    if (!extras.storage) {
+      throw new MisconfigurationError(
+        'OAuthModule needs a storage: pass `storage: OAuthTypeOrmModule.forFeature()` (or your own module that ' +
+          'exports ClientRepository, GrantRepository, AccessTokenRepository and RefreshTokenRepository).',
+      );
+    }
+    return {
+      ...definition,
+      global: extras.isGlobal,
+      imports: [...(definition.imports ?? []), ...(extras.imports ?? []), extras.storage],
+      providers: [
+        ...(definition.providers ?? []),
+        ...(extras.userLookup ? [{ provide: UserLookup, useClass: extras.userLookup }] : []),
+      ],
+    };
+  })
+  .build();

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { BearerStrategy } from './auth/bearer.strategy';
+import { ClientAuthenticator } from './auth/client-authenticator';
+import { ClientBasicStrategy } from './auth/client-basic.strategy';
+import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
+import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
+import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
+import { ConfigurableOAuthModule } from './oauth.module-definition';
+import type { OAuthModuleOptions } from './oauth-module-options.interface';
+import { resolveOAuthOptions } from './oauth-options';
+import { TokenController } from './token/token.controller';
+import { TokenIssuer } from './token/token-issuer';
+import { TokenService } from './token/token.service';
+
+/**
+ * Makes the application an OAuth 2.0 authorization server: `POST /oauth/token`, `ClientBasicGuard` and
+ * `BearerGuard` for the host's routes, and the services behind them. Register it with `OAuthModule.forRoot()`
+ * or `OAuthModule.forRootAsync()`.
+ */
+@Module({
+  imports: [PassportModule],
+  controllers: [TokenController],
+  providers: [
+    {
+      provide: OAUTH_RESOLVED_OPTIONS,
+      inject: [OAUTH_MODULE_OPTIONS],
+      useFactory: (options: OAuthModuleOptions) => resolveOAuthOptions(options),
+    },
+    // Catches only OAuthError, so it answers for the guards on the host's routes without touching the host's
+    // other errors.
+    OAuthExceptionFilter,
+    { provide: APP_FILTER, useExisting: OAuthExceptionFilter },
+    OAuthEndpointExceptionFilter,
+    ...GRANT_HANDLER_CLASSES,
+    grantHandlersProvider,
+    TokenIssuer,
+    TokenService,
+    ClientAuthenticator,
+    ClientBasicStrategy,
+    AccessTokenVerifier,
+    BearerStrategy,
+  ],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier],
+})
+export class OAuthModule extends ConfigurableOAuthModule {}

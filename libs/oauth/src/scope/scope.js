@@ -1,0 +1,42 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.parseScope = parseScope;
+exports.formatScope = formatScope;
+exports.resolveScope = resolveScope;
+exports.hasScopes = hasScopes;
+const oauth_error_1 = require("../errors/oauth.error");
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** Parses a `scope` parameter into distinct scope tokens; malformed input is `invalid_scope`. */
+function parseScope(value) {
+    const tokens = value.split(' ').filter((token) => token.length > 0);
+    if (tokens.some((token) => !SCOPE_TOKEN.test(token))) {
+        throw oauth_error_1.OAuthError.invalidScope('The scope parameter is malformed (RFC 6749 §3.3)');
+    }
+    return [...new Set(tokens)];
+}
+function formatScope(scope) {
+    return scope.join(' ');
+}
+/**
+ * The scope to grant: the requested one if it lies within `allowed`, `fallback` when none was requested
+ * (RFC 6749 §3.3), and `invalid_scope` otherwise.
+ */
+function resolveScope(requested, allowed, fallback) {
+    if (requested === undefined) {
+        if (fallback.length === 0)
+            throw oauth_error_1.OAuthError.invalidScope('No scope was requested and the client has no default scope');
+        return [...fallback];
+    }
+    const scope = parseScope(requested);
+    if (scope.length === 0)
+        throw oauth_error_1.OAuthError.invalidScope('The scope parameter is empty');
+    const outside = scope.filter((token) => !allowed.includes(token));
+    if (outside.length > 0)
+        throw oauth_error_1.OAuthError.invalidScope(`Scope not available to this client: ${formatScope(outside)}`);
+    return scope;
+}
+function hasScopes(granted, required) {
+    return required.every((scope) => granted.includes(scope));
+}
+//# sourceMappingURL=scope.js.map

@@ -1,0 +1,12 @@
+import type { AccessTokenRecord } from '../repositories/access-token.repository';
+import type { OAuthClient } from '../repositories/client.repository';
+import type { OAuthGrant } from '../repositories/grant.repository';
+import type { RefreshTokenRecord } from '../repositories/refresh-token.repository';
+
+/** The rows the in-memory repositories share; tests may read and seed it directly. */
+export class InMemoryOAuthStore {
+  readonly clients = new Map<string, OAuthClient>();
+  readonly grants = new Map<string, OAuthGrant>();
+  readonly accessTokens = new Map<string, AccessTokenRecord>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+}

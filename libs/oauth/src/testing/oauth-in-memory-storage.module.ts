@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccessTokenRepository } from '../repositories/access-token.repository';
+import { ClientRepository } from '../repositories/client.repository';
+import { GrantRepository } from '../repositories/grant.repository';
+import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
+import { InMemoryOAuthStore } from './in-memory-oauth.store';
+import {
+  InMemoryAccessTokenRepository,
+  InMemoryClientRepository,
+  InMemoryGrantRepository,
+  InMemoryRefreshTokenRepository,
+} from './in-memory.repositories';
+
+/**
+ * Storage for tests: pass `OAuthInMemoryStorageModule.register()` as `OAuthModule`'s `storage`. Pass your own
+ * `InMemoryOAuthStore` to seed clients or inspect what was stored.
+ */
+@Module({})
+export class OAuthInMemoryStorageModule {
+  static register(store = new InMemoryOAuthStore()): DynamicModule {
+    return {
+      module: OAuthInMemoryStorageModule,
+      providers: [
+        { provide: InMemoryOAuthStore, useValue: store },
+        { provide: ClientRepository, useClass: InMemoryClientRepository },
+        { provide: GrantRepository, useClass: InMemoryGrantRepository },
+        { provide: AccessTokenRepository, useClass: InMemoryAccessTokenRepository },
+        { provide: RefreshTokenRepository, useClass: InMemoryRefreshTokenRepository },
+      ],
+      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository],
+    };
+  }
+}

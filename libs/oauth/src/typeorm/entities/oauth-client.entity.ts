@@ -1,0 +1,27 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** `oauth_clients`: the client registry. Lists are stored space-separated, as OAuth writes scopes. */
+@Entity('oauth_clients')
+export class OAuthClientEntity {
+  @PrimaryColumn({ type: 'varchar', length: 128 })
+  id: string;
+
+  /** `hashSecret` / `hashRandomSecret` output; the secret itself is never stored. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 255 })
+  secretHash: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name: string | null;
+
+  @Column({ type: 'varchar', length: 255 })
+  grants: string;
+
+  @Column({ type: 'text' })
+  scopes: string;
+
+  @Column({ name: 'default_scopes', type: 'text' })
+  defaultScopes: string;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt: Date;
+}

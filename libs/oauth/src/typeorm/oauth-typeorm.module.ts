@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenRepository } from '../repositories/access-token.repository';
+import { ClientRepository } from '../repositories/client.repository';
+import { GrantRepository } from '../repositories/grant.repository';
+import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
+import { OAUTH_ENTITIES } from './entities';
+import { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository';
+import { TypeOrmClientRepository } from './typeorm-client.repository';
+import { TypeOrmGrantRepository } from './typeorm-grant.repository';
+import { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
+
+/**
+ * The TypeORM storage for `OAuthModule`: pass `OAuthTypeOrmModule.forFeature()` as its `storage`. It uses the
+ * host's default `TypeOrmModule.forRoot()` connection; add `OAUTH_ENTITIES` to that connection's entities.
+ */
+@Module({})
+export class OAuthTypeOrmModule {
+  static forFeature(): DynamicModule {
+    const providers = [
+      { provide: ClientRepository, useClass: TypeOrmClientRepository },
+      { provide: GrantRepository, useClass: TypeOrmGrantRepository },
+      { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
+      { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
+    ];
+    return {
+      module: OAuthTypeOrmModule,
+      imports: [TypeOrmModule.forFeature(OAUTH_ENTITIES)],
+      providers,
+      exports: providers.map((provider) => provider.provide),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import type { AccessTokenRecord } from '../repositories/access-token.repository';
+import type { OAuthClient } from '../repositories/client.repository';
+import type { OAuthGrant } from '../repositories/grant.repository';
+import type { RefreshTokenRecord } from '../repositories/refresh-token.repository';
+import type { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
+import type { OAuthClientEntity } from './entities/oauth-client.entity';
+import type { OAuthGrantEntity } from './entities/oauth-grant.entity';
+import type { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
+
+/** Lists are stored the way OAuth writes scopes: space-separated. */
+export const joinList = (values: readonly string[]): string => values.join(' ');
+export const splitList = (value: string): string[] => value.split(' ').filter((item) => item.length > 0);
+
+export function toClient(row: OAuthClientEntity): OAuthClient {
+  return {
+    id: row.id,
+    secretHash: row.secretHash,
+    name: row.name,
+    grants: splitList(row.grants),
+    scopes: splitList(row.scopes),
+    defaultScopes: splitList(row.defaultScopes),
+  };
+}
+
+export function toGrant(row: OAuthGrantEntity): OAuthGrant {
+  return {
+    id: row.id,
+    clientId: row.clientId,
+    userId: row.userId,
+    scope: splitList(row.scope),
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    revokedReason: row.revokedReason,
+  };
+}
+
+export function fromGrant(grant: OAuthGrant): OAuthGrantEntity {
+  return { ...grant, scope: joinList(grant.scope) };
+}
+
+export function toAccessToken(row: OAuthAccessTokenEntity): AccessTokenRecord {
+  return { digest: row.digest, grantId: row.grantId, scope: splitList(row.scope), expiresAt: row.expiresAt, createdAt: row.createdAt };
+}
+
+export function fromAccessToken(token: AccessTokenRecord): OAuthAccessTokenEntity {
+  return { ...token, scope: joinList(token.scope) };
+}
+
+export function toRefreshToken(row: OAuthRefreshTokenEntity): RefreshTokenRecord {
+  return {
+    digest: row.digest,
+    grantId: row.grantId,
+    parentDigest: row.parentDigest,
+    scope: splitList(row.scope),
+    expiresAt: row.expiresAt,
+    usedAt: row.usedAt,
+    createdAt: row.createdAt,
+  };
+}
+
+export function fromRefreshToken(token: RefreshTokenRecord): OAuthRefreshTokenEntity {
+  return { ...token, scope: joinList(token.scope) };
+}

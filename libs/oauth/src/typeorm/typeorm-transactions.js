@@ -1,0 +1,21 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.inTransaction = inTransaction;
+/** The tail of each sqlite DataSource's queue of write transactions. */
+const sqliteWriteQueues = new WeakMap();
+const SINGLE_CONNECTION_DRIVERS = new Set(['sqlite', 'better-sqlite3', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native', 'sqljs']);
+/**
+ * Runs `work` in a transaction. TypeORM's sqlite drivers share one connection, so two concurrent
+ * `DataSource.transaction()` calls would interleave on it (the second becomes a savepoint inside the first, and
+ * a rollback of one undoes the other). sqlite allows one writer at a time anyway, so on those drivers write
+ * transactions wait their turn here; on PostgreSQL each transaction has its own pooled connection.
+ */
+function inTransaction(dataSource, work) {
+    if (!SINGLE_CONNECTION_DRIVERS.has(dataSource.options.type))
+        return dataSource.transaction(work);
+    const previous = sqliteWriteQueues.get(dataSource) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => dataSource.transaction(work));
+    sqliteWriteQueues.set(dataSource, current);
+    return current;
+}
+//# sourceMappingURL=typeorm-transactions.js.map
