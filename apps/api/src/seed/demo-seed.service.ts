@@ -31,7 +31,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await clients.insert({
       id: DEMO_CLIENT.id,
       // A human-chosen secret, so it gets the slow hash; the client authenticator caches the check.
-      secretHash: await hashSecret(DEMO_CLIENT.secret),
+      secretHash: await hashSecret(DEMO_CLIENT.secret, { cost: this.config.passwordHashCost }),
       name: 'Demo app',
       grants: 'password refresh_token',
       scopes: DEMO_CLIENT.scopes.join(' '),

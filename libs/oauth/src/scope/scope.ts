@@ -7,7 +7,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 export function parseScope(value: string): string[] {
   const tokens = value.split(' ').filter((token) => token.length > 0);
   if (tokens.some((token) => !SCOPE_TOKEN.test(token))) {
-    throw OAuthError.invalidScope('The scope parameter is malformed (RFC 6749 §3.3)');
+    throw OAuthError.invalidScope('The scope parameter is malformed (RFC 6749 section 3.3)');
   }
   return [...new Set(tokens)];
 }

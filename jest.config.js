@@ -1,0 +1,13 @@
+/** Unit specs: `*.spec.ts` beside the code they test. */
+module.exports = {
+  rootDir: '.',
+  roots: ['<rootDir>/libs', '<rootDir>/apps'],
+  testRegex: '\\.spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@app/oauth$': '<rootDir>/libs/oauth/src',
+    '^@app/oauth/(.*)$': '<rootDir>/libs/oauth/src/$1',
+  },
+  testEnvironment: 'node',
+};

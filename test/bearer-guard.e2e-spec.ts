@@ -1,0 +1,100 @@
+import request from 'supertest';
+import { User } from '../apps/api/src/users/user.entity';
+import { DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
+
+/** BearerGuard on the app's own `GET /me`, failing exactly as RFC 6750 §3 and §3.1 say. */
+describe('Bearer-protected routes (RFC 6750)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const me = (authorization?: string) => {
+    const call = request(t.http).get('/me');
+    return authorization === undefined ? call : call.set('Authorization', authorization);
+  };
+
+  it('answers a request without a token with 401 and a bare challenge (§3.1)', async () => {
+    const response = await me();
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="breakout"');
+  });
+
+  it('answers an unknown token with 401 invalid_token (§3.1)', async () => {
+    const response = await me('Bearer this-token-was-never-issued');
+    expectOAuthError(response, 401, 'invalid_token');
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="breakout", error="invalid_token"/);
+  });
+
+  it('answers a malformed Authorization header with 400 invalid_request (§3.1)', async () => {
+    const response = await me('Bearer two tokens');
+    expectOAuthError(response, 400, 'invalid_request');
+    expect(response.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+  });
+
+  it('refuses tokens in the query string (RFC 9700 §4.3.2)', async () => {
+    const { body } = await passwordGrant(t.http);
+    const response = await request(t.http).get(`/me?access_token=${body.access_token}`);
+    expectOAuthError(response, 400, 'invalid_request');
+  });
+
+  it('answers a token without the route scope with 403 insufficient_scope (§3.1)', async () => {
+    const { body } = await passwordGrant(t.http, { scope: 'write' });
+    const response = await me(`Bearer ${body.access_token}`);
+    expectOAuthError(response, 403, 'insufficient_scope');
+    expect(response.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
+    expect(response.headers['www-authenticate']).toMatch(/scope="read"/);
+  });
+
+  it('rejects every token of a family once a rotated refresh token is replayed (RFC 9700 §4.14.2)', async () => {
+    const { body: first } = await passwordGrant(t.http);
+    const { body: second } = await refreshGrant(t.http, first.refresh_token);
+    expect((await me(`Bearer ${second.access_token}`)).status).toBe(200);
+
+    expect((await refreshGrant(t.http, first.refresh_token)).body.error).toBe('invalid_grant');
+
+    expectOAuthError(await me(`Bearer ${second.access_token}`), 401, 'invalid_token');
+    expect((await refreshGrant(t.http, second.refresh_token)).body.error).toBe('invalid_grant');
+  });
+
+  it('stops serving a disabled user, and refuses to log them in', async () => {
+    const { body } = await passwordGrant(t.http);
+    const users = t.dataSource.getRepository(User);
+    await users.update({ email: DEMO.username }, { disabled: true });
+    try {
+      expectOAuthError(await me(`Bearer ${body.access_token}`), 401, 'invalid_token');
+      expectOAuthError(await refreshGrant(t.http, body.refresh_token), 400, 'invalid_grant');
+      expectOAuthError(await passwordGrant(t.http), 400, 'invalid_grant');
+    } finally {
+      await users.update({ email: DEMO.username }, { disabled: false });
+    }
+  });
+
+  it('never shows the password hash', async () => {
+    const { body } = await passwordGrant(t.http);
+    const response = await me(`Bearer ${body.access_token}`);
+    expect(JSON.stringify(response.body)).not.toMatch(/password|hash|scrypt/i);
+  });
+});
+
+describe('expired access tokens (RFC 6750 §3.1)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 401 invalid_token once the lifetime has passed', async () => {
+    const { body } = await passwordGrant(t.http);
+    expect(body.expires_in).toBe(1);
+    expect((await request(t.http).get('/me').set('Authorization', `Bearer ${body.access_token}`)).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const response = await request(t.http).get('/me').set('Authorization', `Bearer ${body.access_token}`);
+    expectOAuthError(response, 401, 'invalid_token');
+  });
+});

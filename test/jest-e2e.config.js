@@ -1,0 +1,14 @@
+/** End-to-end specs: the real app over real HTTP, one scenario per file. */
+const unit = require('../jest.config');
+
+module.exports = {
+  ...unit,
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testRegex: '\\.e2e-spec\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@app/oauth$': '<rootDir>/libs/oauth/src',
+    '^@app/oauth/(.*)$': '<rootDir>/libs/oauth/src/$1',
+  },
+};
