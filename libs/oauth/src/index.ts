@@ -26,10 +26,18 @@ export type { TokenResponse } from './token/token-response';
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
 export { ClientRepository, type OAuthClient } from './repositories/client.repository';
 export { GrantRepository, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
+export { LoginAttemptRepository, type LoginLock } from './repositories/login-attempt.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
 
-export { OAUTH_ENTITIES, OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthRefreshTokenEntity } from './typeorm/entities';
+export {
+  OAUTH_ENTITIES,
+  OAuthAccessTokenEntity,
+  OAuthClientEntity,
+  OAuthGrantEntity,
+  OAuthLoginAttemptEntity,
+  OAuthRefreshTokenEntity,
+} from './typeorm/entities';
 export { OAuthTypeOrmModule } from './typeorm/oauth-typeorm.module';
 
 export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';

@@ -25,6 +25,8 @@ export const {
       ...definition,
       global: extras.isGlobal,
       imports: [...(definition.imports ?? []), ...(extras.imports ?? []), extras.storage],
+      // Re-exported so the host can inject the repositories (to revoke a user's grants, say).
+      exports: [...(definition.exports ?? []), extras.storage],
       providers: [
         ...(definition.providers ?? []),
         ...(extras.userLookup ? [{ provide: UserLookup, useClass: extras.userLookup }] : []),

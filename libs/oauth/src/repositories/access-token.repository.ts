@@ -18,4 +18,8 @@ export interface TokenWithGrant<T> {
 export abstract class AccessTokenRepository {
   /** Runs on every protected request: implementations must answer from one indexed read. */
   abstract findByDigest(digest: string): Promise<TokenWithGrant<AccessTokenRecord> | null>;
+  /** Removes one access token (RFC 7009 revocation of an access token alone). */
+  abstract delete(digest: string): Promise<void>;
+  /** Deletes up to `limit` tokens that expired before `before`; returns how many. */
+  abstract deleteExpired(before: Date, limit: number): Promise<number>;
 }

@@ -13,7 +13,12 @@ export interface OAuthClient {
   defaultScopes: string[];
 }
 
-/** Where the module finds clients. */
+/** Where the module finds clients, and where operators manage them. */
 export abstract class ClientRepository {
   abstract findById(id: string): Promise<OAuthClient | null>;
+  /** Registers a client; `false` when the id is taken. */
+  abstract create(client: OAuthClient): Promise<boolean>;
+  abstract list(): Promise<OAuthClient[]>;
+  /** `false` when there was no such client. */
+  abstract delete(id: string): Promise<boolean>;
 }

@@ -28,4 +28,10 @@ export abstract class GrantRepository {
   abstract create(grant: OAuthGrant, tokens: GrantTokens): Promise<void>;
   /** Marks the grant revoked; its tokens stop working at once. Revoking twice keeps the first reason. */
   abstract revoke(grantId: string, reason: string, at: Date): Promise<void>;
+  /** Revokes every live grant of a user (account disabled, password changed); returns how many. */
+  abstract revokeAllForUser(userId: string, reason: string, at: Date): Promise<number>;
+  /** Revokes every live grant of a client (client deleted); returns how many. */
+  abstract revokeAllForClient(clientId: string, reason: string, at: Date): Promise<number>;
+  /** Deletes up to `limit` revoked grants together with their tokens; returns how many grants. */
+  abstract deleteRevoked(limit: number): Promise<number>;
 }

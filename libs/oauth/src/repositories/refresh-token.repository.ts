@@ -27,4 +27,9 @@ export abstract class RefreshTokenRepository {
    * concurrent rotations of one token exactly one succeeds (RFC 9700 §4.14.2).
    */
   abstract rotate(digest: string, usedAt: Date, successor: RotationSuccessor): Promise<boolean>;
+  /**
+   * Deletes up to `limit` tokens that expired before `before`; returns how many. Used tokens that have not
+   * expired stay: they are what recognises a replayed refresh token.
+   */
+  abstract deleteExpired(before: Date, limit: number): Promise<number>;
 }

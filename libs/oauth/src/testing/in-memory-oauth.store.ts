@@ -1,6 +1,7 @@
 import type { AccessTokenRecord } from '../repositories/access-token.repository';
 import type { OAuthClient } from '../repositories/client.repository';
 import type { OAuthGrant } from '../repositories/grant.repository';
+import type { LoginLock } from '../repositories/login-attempt.repository';
 import type { RefreshTokenRecord } from '../repositories/refresh-token.repository';
 
 /** The rows the in-memory repositories share; tests may read and seed it directly. */
@@ -9,4 +10,5 @@ export class InMemoryOAuthStore {
   readonly grants = new Map<string, OAuthGrant>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly loginAttempts = new Map<string, LoginLock & { windowStartedAt: Date }>();
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from '../repositories/access-token.repository';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
+import { LoginAttemptRepository, type LoginLock } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
 
@@ -18,6 +19,19 @@ function withGrant<T extends { grantId: string }>(store: InMemoryOAuthStore, tok
   return token && grant ? { token: copy(token), grant: copy(grant) } : null;
 }
 
+/** Deletes up to `limit` entries of `map` that `matches`; returns how many. */
+function deleteWhere<T>(map: Map<string, T>, matches: (value: T) => boolean, limit = Infinity): number {
+  let deleted = 0;
+  for (const [key, value] of map) {
+    if (deleted >= limit) break;
+    if (matches(value)) {
+      map.delete(key);
+      deleted++;
+    }
+  }
+  return deleted;
+}
+
 @Injectable()
 export class InMemoryClientRepository extends ClientRepository {
   constructor(private readonly store: InMemoryOAuthStore) {
@@ -27,6 +41,20 @@ export class InMemoryClientRepository extends ClientRepository {
   async findById(id: string): Promise<OAuthClient | null> {
     const client = this.store.clients.get(id);
     return client ? copy(client) : null;
+  }
+
+  async create(client: OAuthClient): Promise<boolean> {
+    if (this.store.clients.has(client.id)) return false;
+    this.store.clients.set(client.id, copy(client));
+    return true;
+  }
+
+  async list(): Promise<OAuthClient[]> {
+    return [...this.store.clients.values()].sort((a, b) => a.id.localeCompare(b.id)).map(copy);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.store.clients.delete(id);
   }
 }
 
@@ -43,8 +71,34 @@ export class InMemoryGrantRepository extends GrantRepository {
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<void> {
-    const grant = this.store.grants.get(grantId);
-    if (grant && !grant.revokedAt) Object.assign(grant, { revokedAt: at, revokedReason: reason });
+    this.revokeWhere((grant) => grant.id === grantId, reason, at);
+  }
+
+  async revokeAllForUser(userId: string, reason: string, at: Date): Promise<number> {
+    return this.revokeWhere((grant) => grant.userId === userId, reason, at);
+  }
+
+  async revokeAllForClient(clientId: string, reason: string, at: Date): Promise<number> {
+    return this.revokeWhere((grant) => grant.clientId === clientId, reason, at);
+  }
+
+  async deleteRevoked(limit: number): Promise<number> {
+    const revoked = [...this.store.grants.values()].filter((grant) => grant.revokedAt).slice(0, limit);
+    const ids = new Set(revoked.map((grant) => grant.id));
+    deleteWhere(this.store.accessTokens, (token) => ids.has(token.grantId));
+    deleteWhere(this.store.refreshTokens, (token) => ids.has(token.grantId));
+    return deleteWhere(this.store.grants, (grant) => ids.has(grant.id));
+  }
+
+  private revokeWhere(matches: (grant: OAuthGrant) => boolean, reason: string, at: Date): number {
+    let revoked = 0;
+    for (const grant of this.store.grants.values()) {
+      if (!grant.revokedAt && matches(grant)) {
+        Object.assign(grant, { revokedAt: at, revokedReason: reason });
+        revoked++;
+      }
+    }
+    return revoked;
   }
 }
 
@@ -56,6 +110,14 @@ export class InMemoryAccessTokenRepository extends AccessTokenRepository {
 
   async findByDigest(digest: string): Promise<TokenWithGrant<AccessTokenRecord> | null> {
     return withGrant(this.store, this.store.accessTokens.get(digest));
+  }
+
+  async delete(digest: string): Promise<void> {
+    this.store.accessTokens.delete(digest);
+  }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    return deleteWhere(this.store.accessTokens, (token) => token.expiresAt < before, limit);
   }
 }
 
@@ -76,5 +138,34 @@ export class InMemoryRefreshTokenRepository extends RefreshTokenRepository {
     this.store.refreshTokens.set(successor.refreshToken.digest, copy(successor.refreshToken));
     this.store.accessTokens.set(successor.accessToken.digest, copy(successor.accessToken));
     return true;
+  }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    return deleteWhere(this.store.refreshTokens, (token) => token.expiresAt < before, limit);
+  }
+}
+
+@Injectable()
+export class InMemoryLoginAttemptRepository extends LoginAttemptRepository {
+  constructor(private readonly store: InMemoryOAuthStore) {
+    super();
+  }
+
+  async lockedUntil(key: string, now: Date): Promise<Date | null> {
+    const lockedUntil = this.store.loginAttempts.get(key)?.lockedUntil;
+    return lockedUntil && lockedUntil > now ? lockedUntil : null;
+  }
+
+  async recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {
+    const row = this.store.loginAttempts.get(key);
+    const windowOpen = row !== undefined && now.getTime() - row.windowStartedAt.getTime() < policy.windowSeconds * 1000;
+    const failures = windowOpen ? row.failures + 1 : 1;
+    const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockSeconds * 1000) : null;
+    this.store.loginAttempts.set(key, { failures, lockedUntil, windowStartedAt: windowOpen ? row.windowStartedAt : now });
+    return { failures, lockedUntil };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.store.loginAttempts.delete(key);
   }
 }

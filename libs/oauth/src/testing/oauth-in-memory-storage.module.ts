@@ -2,12 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
 import { ClientRepository } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
+import { LoginAttemptRepository } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
 import {
   InMemoryAccessTokenRepository,
   InMemoryClientRepository,
   InMemoryGrantRepository,
+  InMemoryLoginAttemptRepository,
   InMemoryRefreshTokenRepository,
 } from './in-memory.repositories';
 
@@ -26,8 +28,9 @@ export class OAuthInMemoryStorageModule {
         { provide: GrantRepository, useClass: InMemoryGrantRepository },
         { provide: AccessTokenRepository, useClass: InMemoryAccessTokenRepository },
         { provide: RefreshTokenRepository, useClass: InMemoryRefreshTokenRepository },
+        { provide: LoginAttemptRepository, useClass: InMemoryLoginAttemptRepository },
       ],
-      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository],
+      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository, LoginAttemptRepository],
     };
   }
 }

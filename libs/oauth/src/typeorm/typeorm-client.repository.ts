@@ -1,18 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
-import { toClient } from './typeorm-mappers';
+import { fromClient, toClient } from './typeorm-mappers';
+import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmClientRepository extends ClientRepository {
-  constructor(@InjectRepository(OAuthClientEntity) private readonly rows: Repository<OAuthClientEntity>) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
+  }
+
+  private get rows() {
+    return this.dataSource.getRepository(OAuthClientEntity);
   }
 
   async findById(id: string): Promise<OAuthClient | null> {
     const row = await this.rows.findOneBy({ id });
     return row ? toClient(row) : null;
+  }
+
+  create(client: OAuthClient): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      // Checked inside the transaction, and the primary key refuses a duplicate that slips past the check.
+      if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
+      await manager.createQueryBuilder().insert().into(OAuthClientEntity).values(fromClient(client)).updateEntity(false).execute();
+      return true;
+    });
+  }
+
+  async list(): Promise<OAuthClient[]> {
+    return (await this.rows.find({ order: { id: 'ASC' } })).map(toClient);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await inTransaction(this.dataSource, (manager) => manager.delete(OAuthClientEntity, { id }));
+    return (result.affected ?? 0) > 0;
   }
 }

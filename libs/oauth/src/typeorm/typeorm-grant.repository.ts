@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
@@ -26,8 +26,37 @@ export class TypeOrmGrantRepository extends GrantRepository {
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<void> {
-    await inTransaction(this.dataSource, (manager) =>
-      manager.update(OAuthGrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason }),
+    await this.revokeWhere({ id: grantId }, reason, at);
+  }
+
+  revokeAllForUser(userId: string, reason: string, at: Date): Promise<number> {
+    return this.revokeWhere({ userId }, reason, at);
+  }
+
+  revokeAllForClient(clientId: string, reason: string, at: Date): Promise<number> {
+    return this.revokeWhere({ clientId }, reason, at);
+  }
+
+  deleteRevoked(limit: number): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const ids = await manager
+        .getRepository(OAuthGrantEntity)
+        .find({ select: { id: true }, where: { revokedAt: Not(IsNull()) }, take: limit });
+      if (ids.length === 0) return 0;
+      const grantId = In(ids.map((grant) => grant.id));
+      // Tokens first: not every database enforces the foreign keys' ON DELETE CASCADE (sqlite needs a pragma).
+      await manager.delete(OAuthAccessTokenEntity, { grantId });
+      await manager.delete(OAuthRefreshTokenEntity, { grantId });
+      await manager.delete(OAuthGrantEntity, { id: grantId });
+      return ids.length;
+    });
+  }
+
+  private async revokeWhere(where: Partial<Pick<OAuthGrantEntity, 'id' | 'userId' | 'clientId'>>, reason: string, at: Date): Promise<number> {
+    // Only grants still live: a second revocation keeps the first reason and time.
+    const result = await inTransaction(this.dataSource, (manager) =>
+      manager.update(OAuthGrantEntity, { ...where, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason }),
     );
+    return result.affected ?? 0;
   }
 }

@@ -22,6 +22,18 @@ export function toClient(row: OAuthClientEntity): OAuthClient {
   };
 }
 
+export function fromClient(client: OAuthClient, createdAt = new Date()): OAuthClientEntity {
+  return {
+    id: client.id,
+    secretHash: client.secretHash,
+    name: client.name,
+    grants: joinList(client.grants),
+    scopes: joinList(client.scopes),
+    defaultScopes: joinList(client.defaultScopes),
+    createdAt,
+  };
+}
+
 export function toGrant(row: OAuthGrantEntity): OAuthGrant {
   return {
     id: row.id,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, LessThan } from 'typeorm';
 import type { TokenWithGrant } from '../repositories/access-token.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
+import { deleteBatch } from './typeorm-batch-delete';
 import { fromAccessToken, fromRefreshToken, toGrant, toRefreshToken } from './typeorm-mappers';
 import { inTransaction } from './typeorm-transactions';
 
@@ -38,5 +39,12 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
       await manager.createQueryBuilder().insert().into(OAuthAccessTokenEntity).values(fromAccessToken(successor.accessToken)).updateEntity(false).execute();
       return true;
     });
+  }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    const deleted = await inTransaction(this.dataSource, (manager) =>
+      deleteBatch(manager, OAuthRefreshTokenEntity, 'digest', { expiresAt: LessThan(before) }, limit),
+    );
+    return deleted.length;
   }
 }
