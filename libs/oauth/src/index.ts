@@ -6,14 +6,17 @@ export type { OAuthGrantType, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAu
 export { AccessTokenVerifier } from './auth/access-token.verifier';
 export { AuthenticatedClient } from './auth/authenticated-client.decorator';
 export { BearerGuard } from './auth/bearer.guard';
-export { ClientBasicGuard } from './auth/client-basic.guard';
+export { ClientAuthGuard, ClientBasicGuard } from './auth/client-auth.guard';
 export type { OAuthPrincipal } from './auth/oauth-principal.interface';
 export { Principal } from './auth/principal.decorator';
+export { RequireUser } from './auth/require-user.decorator';
 export { Scopes } from './auth/scopes.decorator';
 
 export { MisconfigurationError } from './errors/misconfiguration.error';
 export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/oauth.error';
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
+export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
+export type { IntrospectionResponse } from './introspection/introspection.service';
 
 export { generateOpaqueToken } from './crypto/opaque-token';
 export { hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';

@@ -1,8 +1,9 @@
 import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
+import type { OAuthEvents } from './events/oauth-events';
 import type { UserLookup } from './repositories/user-lookup';
 
 /** Grant types this module implements. */
-export type OAuthGrantType = 'password' | 'refresh_token';
+export type OAuthGrantType = 'password' | 'refresh_token' | 'client_credentials';
 
 /** Data-only options of `OAuthModule`; resolved once at boot, see `ResolvedOAuthOptions`. */
 export interface OAuthModuleOptions {
@@ -18,9 +19,16 @@ export interface OAuthModuleOptions {
   refreshTokenTtl?: number;
   /**
    * Grant types the token endpoint accepts. A client still needs each one in its own list of grants.
-   * @default ['password', 'refresh_token']
+   * @default ['password', 'refresh_token', 'client_credentials']
    */
   grantTypes?: OAuthGrantType[];
+  /**
+   * The authorization server's issuer identifier (RFC 8414 §2), an https URL without query or fragment. When
+   * unset, metadata derives it from each request's origin; set it in production so a forged Host header cannot
+   * change what clients are told.
+   * @default undefined
+   */
+  issuer?: string;
   /**
    * Realm named in `WWW-Authenticate` challenges (RFC 7617 §2, RFC 6750 §3).
    * @default 'oauth'
@@ -29,7 +37,7 @@ export interface OAuthModuleOptions {
 }
 
 /** `OAuthModuleOptions` with every default applied. */
-export type ResolvedOAuthOptions = Required<OAuthModuleOptions>;
+export type ResolvedOAuthOptions = Required<Omit<OAuthModuleOptions, 'issuer'>> & Pick<OAuthModuleOptions, 'issuer'>;
 
 /** Wiring the host supplies at registration time, next to the options (for `forRoot` and `forRootAsync`). */
 export interface OAuthModuleExtras {
@@ -50,7 +58,12 @@ export interface OAuthModuleExtras {
    */
   userLookup?: Type<UserLookup>;
   /**
-   * Modules the `userLookup` needs.
+   * Receives the module's events (tokens issued and revoked, failed logins, locks, refresh token reuse).
+   * @default LoggingOAuthEvents
+   */
+  events?: Type<OAuthEvents>;
+  /**
+   * Modules the `userLookup` and `events` need.
    * @default []
    */
   imports?: ModuleMetadata['imports'];

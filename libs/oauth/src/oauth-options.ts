@@ -3,13 +3,14 @@ import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 
-export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token'];
+export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token', 'client_credentials'];
 
 const DEFAULTS: ResolvedOAuthOptions = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
-  grantTypes: ['password', 'refresh_token'],
+  grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
+  issuer: undefined,
 };
 
 /** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
@@ -30,7 +31,19 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {
     throw new MisconfigurationError('OAuthModule: realm must be printable ASCII without quotes or backslashes');
   }
+  if (resolved.issuer !== undefined && !isIssuerUrl(resolved.issuer)) {
+    throw new MisconfigurationError('OAuthModule: issuer must be an http(s) URL without query or fragment (RFC 8414 §2)');
+  }
   return resolved;
+}
+
+function isIssuerUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash && !value.includes('#');
+  } catch {
+    return false;
+  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

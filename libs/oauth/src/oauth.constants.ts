@@ -8,10 +8,13 @@ export const OAUTH_GRANT_HANDLERS = Symbol('OAUTH_GRANT_HANDLERS');
 export const OAUTH_SCOPES_KEY = 'oauth:scopes';
 /** Passport strategy names; prefixed so they never collide with a host's own `basic` or `bearer`. */
 export const CLIENT_BASIC_STRATEGY = 'oauth-client-basic';
+export const CLIENT_POST_STRATEGY = 'oauth-client-post';
 export const BEARER_STRATEGY = 'oauth-bearer';
 /** Request property that holds the client authenticated at the token endpoint. */
 export const OAUTH_CLIENT_PROPERTY = 'oauthClient';
 /** Request property that holds the principal of a valid access token. */
 export const OAUTH_PRINCIPAL_PROPERTY = 'user';
 /** Paths of the module's own endpoints, whose every error must be an OAuth error body. */
-export const OAUTH_ENDPOINT_PATHS = ['/oauth/token'];
+export const OAUTH_ENDPOINT_PATHS = ['/oauth/token', '/oauth/revoke', '/oauth/introspect'];
+/** Metadata key under which `@RequireUser()` marks routes that need a resource owner behind the token. */
+export const OAUTH_REQUIRE_USER_KEY = 'oauth:require-user';

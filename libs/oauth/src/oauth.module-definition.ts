@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { LoggingOAuthEvents, OAuthEvents } from './events/oauth-events';
 import { UserLookup } from './repositories/user-lookup';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 import { OAUTH_MODULE_OPTIONS } from './oauth.constants';
@@ -30,6 +31,7 @@ export const {
       providers: [
         ...(definition.providers ?? []),
         ...(extras.userLookup ? [{ provide: UserLookup, useClass: extras.userLookup }] : []),
+        { provide: OAuthEvents, useClass: extras.events ?? LoggingOAuthEvents },
       ],
     };
   })

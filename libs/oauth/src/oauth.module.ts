@@ -5,24 +5,32 @@ import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
+import { ClientPostStrategy } from './auth/client-post.strategy';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
 import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import { ConfigurableOAuthModule } from './oauth.module-definition';
 import type { OAuthModuleOptions } from './oauth-module-options.interface';
 import { resolveOAuthOptions } from './oauth-options';
+import { IntrospectionController } from './introspection/introspection.controller';
+import { IntrospectionService } from './introspection/introspection.service';
+import { MetadataController } from './metadata/metadata.controller';
+import { RevocationController } from './revocation/revocation.controller';
+import { RevocationService } from './revocation/revocation.service';
 import { TokenController } from './token/token.controller';
+import { TokenFinder } from './token/token-finder';
 import { TokenIssuer } from './token/token-issuer';
 import { TokenService } from './token/token.service';
 
 /**
- * Makes the application an OAuth 2.0 authorization server: `POST /oauth/token`, `ClientBasicGuard` and
- * `BearerGuard` for the host's routes, and the services behind them. Register it with `OAuthModule.forRoot()`
+ * Makes the application an OAuth 2.0 authorization server: `POST /oauth/token`, `/oauth/revoke` (RFC 7009),
+ * `/oauth/introspect` (RFC 7662) and `/.well-known/oauth-authorization-server` (RFC 8414); `ClientBasicGuard`
+ * and `BearerGuard` for the host's routes; and the services behind them. Register it with `OAuthModule.forRoot()`
  * or `OAuthModule.forRootAsync()`.
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController],
+  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
@@ -40,6 +48,10 @@ import { TokenService } from './token/token.service';
     TokenService,
     ClientAuthenticator,
     ClientBasicStrategy,
+    ClientPostStrategy,
+    TokenFinder,
+    RevocationService,
+    IntrospectionService,
     AccessTokenVerifier,
     BearerStrategy,
   ],

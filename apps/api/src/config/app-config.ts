@@ -5,7 +5,7 @@ export interface AppConfig {
   port: number;
   production: boolean;
   database: { type: 'sqlite'; path: string };
-  oauth: { accessTokenTtl: number; refreshTokenTtl: number };
+  oauth: { accessTokenTtl: number; refreshTokenTtl: number; issuer?: string };
   /** log2 of scrypt's N for user passwords; see `hashSecret`. */
   passwordHashCost: number;
 }
@@ -40,6 +40,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     oauth: {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
+      issuer: parseIssuer(env.OAUTH_ISSUER, problems),
     },
     passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
   };
@@ -55,4 +56,16 @@ function parseDatabaseUrl(url: string, problems: string[]): AppConfig['database'
   }
   problems.push(`DATABASE_URL must look like sqlite:PATH (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
   return { type: 'sqlite', path: ':memory:' };
+}
+
+function parseIssuer(value: string | undefined, problems: string[]): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash) return value;
+  } catch {
+    // reported below
+  }
+  problems.push(`OAUTH_ISSUER must be an http(s) URL without query or fragment, got "${value}"`);
+  return undefined;
 }

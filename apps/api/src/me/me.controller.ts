@@ -1,5 +1,5 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { BearerGuard, OAuthError, Principal, Scopes, type OAuthPrincipal } from '@app/oauth';
+import { BearerGuard, OAuthError, Principal, RequireUser, Scopes, type OAuthPrincipal } from '@app/oauth';
 import { toUserView, type UserView } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 
@@ -11,6 +11,8 @@ export class MeController {
 
   @Get()
   @Scopes('read')
+  // A client_credentials token has no user to show: 403 insufficient_scope.
+  @RequireUser()
   async me(@Principal() principal: OAuthPrincipal): Promise<UserView> {
     const user = principal.userId === null ? null : await this.users.findById(Number(principal.userId));
     // The grant outlived its user (deleted or disabled since): the token no longer stands for anyone.

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
 import { OAuthError } from '../errors/oauth.error';
-import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_SCOPES_KEY } from '../oauth.constants';
+import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_REQUIRE_USER_KEY, OAUTH_SCOPES_KEY } from '../oauth.constants';
 import { hasScopes } from '../scope/scope';
 import type { OAuthPrincipal } from './oauth-principal.interface';
 
@@ -23,12 +23,17 @@ export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     await super.canActivate(context);
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(OAUTH_SCOPES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(OAUTH_SCOPES_KEY, targets);
     const principal: OAuthPrincipal = context.switchToHttp().getRequest()[OAUTH_PRINCIPAL_PROPERTY];
     if (required && !hasScopes(principal.scopes, required)) throw OAuthError.insufficientScope(required);
+    if (principal.userId === null && this.reflector.getAllAndOverride<boolean>(OAUTH_REQUIRE_USER_KEY, targets)) {
+      throw new OAuthError('insufficient_scope', 'This resource needs a token issued for a user', 403, {
+        scheme: 'Bearer',
+        error: 'insufficient_scope',
+        ...(required ? { scope: required.join(' ') } : {}),
+      });
+    }
     return true;
   }
 

@@ -2,12 +2,13 @@ import type { Provider } from '@nestjs/common';
 import { MisconfigurationError } from '../errors/misconfiguration.error';
 import { OAUTH_GRANT_HANDLERS, OAUTH_RESOLVED_OPTIONS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
+import { ClientCredentialsGrant } from './client-credentials.grant';
 import type { GrantHandler } from './grant-handler.interface';
 import { PasswordGrant } from './password.grant';
 import { RefreshTokenGrant } from './refresh-token.grant';
 
 /** Every grant the module implements; a new grant is one class here and its file. */
-export const GRANT_HANDLER_CLASSES = [PasswordGrant, RefreshTokenGrant];
+export const GRANT_HANDLER_CLASSES = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant];
 
 /** Builds the `grant_type` → handler map from the grants the options enable. */
 export const grantHandlersProvider: Provider = {

@@ -27,6 +27,6 @@ export class PasswordGrant implements GrantHandler {
     const subject = await this.userLookup!.verifyCredentials(request.username, request.password);
     // One answer for an unknown user and a wrong password, so the endpoint does not reveal which accounts exist.
     if (!subject) throw OAuthError.invalidGrant('Invalid username or password');
-    return this.issuer.issueForNewGrant({ client, userId: subject.id, scope });
+    return this.issuer.issueForNewGrant({ grantType: this.grantType, client, userId: subject.id, scope, refreshable: true });
   }
 }

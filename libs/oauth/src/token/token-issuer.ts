@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import { OAuthError } from '../errors/oauth.error';
+import { OAuthEvents } from '../events/oauth-events';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import type { AccessTokenRecord } from '../repositories/access-token.repository';
@@ -23,10 +24,20 @@ export class TokenIssuer {
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
     private readonly grants: GrantRepository,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly events: OAuthEvents,
   ) {}
 
-  /** Opens a new grant (a new token family) and issues its first tokens. */
-  async issueForNewGrant(input: { client: OAuthClient; userId: string | null; scope: string[] }): Promise<TokenResponse> {
+  /**
+   * Opens a new grant (a new token family) and issues its first tokens. A refresh token comes with them only
+   * when `refreshable` and the client may refresh.
+   */
+  async issueForNewGrant(input: {
+    grantType: string;
+    client: OAuthClient;
+    userId: string | null;
+    scope: string[];
+    refreshable: boolean;
+  }): Promise<TokenResponse> {
     const now = new Date();
     const grant: OAuthGrant = {
       id: randomUUID(),
@@ -38,8 +49,9 @@ export class TokenIssuer {
       revokedReason: null,
     };
     const access = this.mintAccessToken(grant.id, input.scope, now);
-    const refresh = this.mayRefresh(input.client) ? this.mintRefreshToken(grant.id, null, input.scope, now) : null;
+    const refresh = input.refreshable && this.mayRefresh(input.client) ? this.mintRefreshToken(grant.id, null, input.scope, now) : null;
     await this.grants.create(grant, { accessToken: access.record, refreshToken: refresh?.record ?? null });
+    this.events.emit({ type: 'token.issued', grantType: input.grantType, clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
     return this.response(access, refresh);
   }
 
@@ -56,6 +68,7 @@ export class TokenIssuer {
     const refresh = this.mintRefreshToken(grant.id, previous.digest, previous.scope, now);
     const won = await this.refreshTokens.rotate(previous.digest, now, { accessToken: access.record, refreshToken: refresh.record });
     if (!won) throw OAuthError.invalidGrant('The refresh token is invalid, expired or revoked');
+    this.events.emit({ type: 'token.issued', grantType: 'refresh_token', clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
     return this.response(access, refresh);
   }
 

@@ -1,0 +1,32 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/**
+ * What the module reports as it works. Events carry identifiers only, never a password, secret or token, so
+ * that a sink may log them as they are.
+ */
+export type OAuthEvent =
+  | { type: 'token.issued'; grantType: string; clientId: string; userId: string | null; grantId: string }
+  | { type: 'token.revoked'; clientId: string; grantId: string; tokenType: 'access_token' | 'refresh_token' }
+  | { type: 'login.failed'; clientId: string; usernameKey: string }
+  | { type: 'account.locked'; clientId: string; usernameKey: string; lockedUntil: Date }
+  | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string };
+
+/**
+ * Where events go. The default logs them; a host replaces it with the `events` extra of `OAuthModule.forRoot`
+ * to feed its own audit trail or alerting.
+ */
+export abstract class OAuthEvents {
+  abstract emit(event: OAuthEvent): void;
+}
+
+/** Logs security events as warnings and the rest at debug level, one JSON object per event. */
+@Injectable()
+export class LoggingOAuthEvents extends OAuthEvents {
+  private readonly logger = new Logger('OAuthEvents');
+
+  emit(event: OAuthEvent): void {
+    const line = JSON.stringify(event);
+    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked') this.logger.warn(line);
+    else this.logger.debug(line);
+  }
+}

@@ -1,0 +1,62 @@
+import request from 'supertest';
+import { createClient, startTestApp, type TestApp } from './support/test-app';
+
+/** Authorization server metadata, RFC 8414. */
+describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
+  describe('without a configured issuer', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(() => t.close());
+
+    it('derives the issuer from the request origin and lists the endpoints (§2, §3.2)', async () => {
+      const response = await request(t.http).get('/.well-known/oauth-authorization-server').set('Host', 'auth.example.test:8443');
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).toMatchObject({
+        issuer: 'http://auth.example.test:8443',
+        token_endpoint: 'http://auth.example.test:8443/oauth/token',
+        revocation_endpoint: 'http://auth.example.test:8443/oauth/revoke',
+        introspection_endpoint: 'http://auth.example.test:8443/oauth/introspect',
+        grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: [],
+      });
+    });
+
+    it('lists the scopes registered clients may be granted, read live', async () => {
+      const before = await request(t.http).get('/.well-known/oauth-authorization-server');
+      expect(before.body.scopes_supported).toEqual(['read', 'write']);
+      await createClient(t.dataSource, { id: 'reports', secret: 's', grants: ['client_credentials'], scopes: ['reports'] });
+      const after = await request(t.http).get('/.well-known/oauth-authorization-server');
+      expect(after.body.scopes_supported).toEqual(['read', 'reports', 'write']);
+    });
+
+    it('points at endpoints that exist', async () => {
+      const { body } = await request(t.http).get('/.well-known/oauth-authorization-server');
+      for (const endpoint of [body.token_endpoint, body.revocation_endpoint, body.introspection_endpoint]) {
+        const response = await request(t.http).post(new URL(endpoint).pathname).type('form').send({});
+        expect(response.status).toBe(401); // exists, and wants client authentication
+      }
+    });
+  });
+
+  describe('with OAUTH_ISSUER set', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ OAUTH_ISSUER: 'https://auth.example.com' });
+    });
+    afterAll(() => t.close());
+
+    it('uses the configured issuer whatever the Host header says (§2)', async () => {
+      const response = await request(t.http).get('/.well-known/oauth-authorization-server').set('Host', 'evil.example');
+      expect(response.body.issuer).toBe('https://auth.example.com');
+      expect(response.body.token_endpoint).toBe('https://auth.example.com/oauth/token');
+    });
+  });
+});
