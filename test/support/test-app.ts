@@ -27,12 +27,13 @@ export interface TestApp {
 
 /**
  * Boots the real app, as main.ts does, on a fresh sqlite file in a temporary directory. `env` overrides the
- * environment the app reads. Password hashing runs at a low cost so the suite stays quick; everything else is
- * the production configuration.
+ * environment the app reads. Password hashing runs at a low cost so the suite stays quick, and the per-IP rate
+ * limit is off because every test request comes from 127.0.0.1 (the rate-limit spec turns it on); everything
+ * else is the production configuration.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-e2e-'));
-  const config = loadAppConfig({ DATABASE_URL: `sqlite:${join(dir, 'api.sqlite')}`, PASSWORD_HASH_COST: '10', ...env });
+  const config = loadAppConfig({ DATABASE_URL: `sqlite:${join(dir, 'api.sqlite')}`, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env });
   const app = await createApp(config, { logger: false });
   await app.init();
   return {

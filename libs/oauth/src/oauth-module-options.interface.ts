@@ -30,6 +30,30 @@ export interface OAuthModuleOptions {
    */
   issuer?: string;
   /**
+   * Failed password logins for one username, within `loginLockSeconds`, after which every further attempt for
+   * that username is refused with 429 until the window has passed. `0` turns the lockout off.
+   * @default 5
+   */
+  loginMaxFailures?: number;
+  /**
+   * The window in which failures are counted, and how long a lock lasts, in seconds.
+   * @default 900
+   */
+  loginLockSeconds?: number;
+  /**
+   * Requests per minute one client IP address may make to the token, revocation and introspection endpoints;
+   * the count is kept in each instance's memory. `0` turns the limit off.
+   * @default 600
+   */
+  tokenRateLimit?: number;
+  /**
+   * Seconds during which a client that lost the response to a refresh may present the same refresh token again
+   * and get the same new tokens back, instead of the reuse being treated as theft (RFC 9700 §4.14.2). `0` keeps
+   * strict one-time use.
+   * @default 0
+   */
+  refreshTokenReuseGraceSeconds?: number;
+  /**
    * Realm named in `WWW-Authenticate` challenges (RFC 7617 §2, RFC 6750 §3).
    * @default 'oauth'
    */

@@ -11,6 +11,10 @@ const DEFAULTS: ResolvedOAuthOptions = {
   grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
   issuer: undefined,
+  loginMaxFailures: 5,
+  loginLockSeconds: 900,
+  tokenRateLimit: 600,
+  refreshTokenReuseGraceSeconds: 0,
 };
 
 /** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
@@ -20,6 +24,14 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
     }
+  }
+  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
+      throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);
+    }
+  }
+  if (resolved.loginMaxFailures > 0 && resolved.loginLockSeconds === 0) {
+    throw new MisconfigurationError('OAuthModule: loginLockSeconds must be positive while loginMaxFailures is');
   }
   const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
   if (unknown.length > 0) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
@@ -8,6 +9,7 @@ import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
+import { LoginThrottle } from './grants/login-throttle';
 import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import { ConfigurableOAuthModule } from './oauth.module-definition';
 import type { OAuthModuleOptions } from './oauth-module-options.interface';
@@ -43,6 +45,8 @@ import { TokenService } from './token/token.service';
     { provide: APP_FILTER, useExisting: OAuthExceptionFilter },
     OAuthEndpointExceptionFilter,
     ...GRANT_HANDLER_CLASSES,
+    LoginThrottle,
+    ThrottlerStorageService,
     grantHandlersProvider,
     TokenIssuer,
     TokenService,

@@ -5,7 +5,15 @@ export interface AppConfig {
   port: number;
   production: boolean;
   database: { type: 'sqlite'; path: string };
-  oauth: { accessTokenTtl: number; refreshTokenTtl: number; issuer?: string };
+  oauth: {
+    accessTokenTtl: number;
+    refreshTokenTtl: number;
+    issuer?: string;
+    loginMaxFailures: number;
+    loginLockSeconds: number;
+    tokenRateLimit: number;
+    refreshTokenReuseGraceSeconds: number;
+  };
   /** log2 of scrypt's N for user passwords; see `hashSecret`. */
   passwordHashCost: number;
 }
@@ -41,6 +49,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
+      loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
+      loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
+      tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
+      refreshTokenReuseGraceSeconds: integer('OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS', 0, 0, 300),
     },
     passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
   };

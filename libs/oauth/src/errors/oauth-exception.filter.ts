@@ -63,6 +63,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     adapter.setHeader(response, 'Pragma', 'no-cache');
     const challenge = this.challenge(error);
     if (challenge) adapter.setHeader(response, 'WWW-Authenticate', challenge);
+    if (error.retryAfterSeconds !== undefined) adapter.setHeader(response, 'Retry-After', String(error.retryAfterSeconds));
     const body: Record<string, string> = { error: error.error };
     if (error.description) body.error_description = error.description;
     adapter.reply(response, body, error.status);

@@ -11,6 +11,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_token'
   | 'insufficient_scope'
+  /** Registered in the OAuth error registry (RFC 6749 §4.1.2.1); used here for rate limiting. */
+  | 'temporarily_unavailable'
   | 'server_error';
 
 /** Which `WWW-Authenticate` challenge a response carries, if any. */
@@ -31,10 +33,14 @@ export class OAuthError extends Error {
     readonly description: string | undefined,
     readonly status: number,
     readonly challenge?: OAuthChallenge,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(description ?? error, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** Seconds after which the client may try again; sent as `Retry-After` (RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds?: number;
 
   static invalidRequest(description: string): OAuthError {
     return new OAuthError('invalid_request', description, 400);
@@ -82,7 +88,25 @@ export class OAuthError extends Error {
     });
   }
 
+  /** Too many failed logins for one username (RFC 6749 §10.10): refused, right password or not, until `until`. */
+  static accountLocked(until: Date, now: Date): OAuthError {
+    return new OAuthError('invalid_grant', 'Too many failed logins; try again later', 429, undefined, {
+      retryAfterSeconds: secondsUntil(until, now),
+    });
+  }
+
+  /** Too many requests from one client address. */
+  static rateLimited(retryAfterSeconds: number): OAuthError {
+    return new OAuthError('temporarily_unavailable', 'Too many requests; try again later', 429, undefined, {
+      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
+    });
+  }
+
   static serverError(cause: unknown): OAuthError {
     return new OAuthError('server_error', 'The server could not complete the request', 500, undefined, { cause });
   }
+}
+
+function secondsUntil(until: Date, now: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 }

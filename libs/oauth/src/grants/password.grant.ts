@@ -7,6 +7,7 @@ import { TokenIssuer } from '../token/token-issuer';
 import type { TokenRequestDto } from '../token/token-request.dto';
 import type { TokenResponse } from '../token/token-response';
 import type { GrantHandler } from './grant-handler.interface';
+import { LoginThrottle } from './login-throttle';
 
 /** Resource Owner Password Credentials grant, RFC 6749 §4.3. */
 @Injectable()
@@ -15,6 +16,7 @@ export class PasswordGrant implements GrantHandler {
 
   constructor(
     private readonly issuer: TokenIssuer,
+    private readonly throttle: LoginThrottle,
     // Optional so that a server without the password grant needs no user lookup; the grant registry refuses
     // to boot with this grant enabled and no lookup.
     @Optional() readonly userLookup?: UserLookup,
@@ -24,7 +26,8 @@ export class PasswordGrant implements GrantHandler {
     if (request.username === undefined) throw OAuthError.invalidRequest('The username parameter is missing');
     if (request.password === undefined) throw OAuthError.invalidRequest('The password parameter is missing');
     const scope = resolveScope(request.scope, client.scopes, client.defaultScopes);
-    const subject = await this.userLookup!.verifyCredentials(request.username, request.password);
+    const { username, password } = request;
+    const subject = await this.throttle.attempt(client.id, username, () => this.userLookup!.verifyCredentials(username, password));
     // One answer for an unknown user and a wrong password, so the endpoint does not reveal which accounts exist.
     if (!subject) throw OAuthError.invalidGrant('Invalid username or password');
     return this.issuer.issueForNewGrant({ grantType: this.grantType, client, userId: subject.id, scope, refreshable: true });

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { digestToken } from '../crypto/opaque-token';
 import { OAuthError } from '../errors/oauth.error';
+import { OAuthEvents } from '../events/oauth-events';
 import type { OAuthClient } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
 import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
@@ -20,6 +21,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly issuer: TokenIssuer,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
+    private readonly events: OAuthEvents,
     @Optional() private readonly userLookup?: UserLookup,
   ) {}
 
@@ -33,15 +35,18 @@ export class RefreshTokenGrant implements GrantHandler {
     const { token, grant } = found;
     if (grant.revokedAt || token.expiresAt <= now) throw invalidRefreshToken();
     if (token.usedAt) {
+      const replayed = await this.issuer.replay({ previous: token, previousValue: request.refresh_token, now });
+      if (replayed) return replayed;
       // A used token presented again means it leaked, or a client misbehaves; either way the family can no
       // longer be trusted (RFC 9700 §4.14.2).
       await this.grants.revoke(grant.id, 'refresh_token_reuse', now);
+      this.events.emit({ type: 'refresh_token.reuse_detected', clientId: client.id, userId: grant.userId, grantId: grant.id });
       throw invalidRefreshToken();
     }
     if (grant.userId !== null && !(await this.userLookup?.findById(grant.userId))) throw invalidRefreshToken();
     // RFC 6749 §6: the new access token may narrow the scope, never widen it; the new refresh token keeps the old one's.
     const accessScope = resolveScope(request.scope, token.scope, token.scope);
-    return this.issuer.rotate({ client, grant, previous: token, accessScope, now });
+    return this.issuer.rotate({ grant, previous: token, previousValue: request.refresh_token, accessScope, now });
   }
 }
 

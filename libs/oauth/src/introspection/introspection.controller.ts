@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ClientAuthGuard } from '../auth/client-auth.guard';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter } from '../errors/oauth-exception.filter';
 import { oauthFormPipe } from '../token/oauth-form.pipe';
 import { TokenHintRequestDto } from '../token/token-request.dto';
@@ -17,7 +18,7 @@ export class IntrospectionController {
    */
   @Post('introspect')
   @HttpCode(200)
-  @UseGuards(FormBodyGuard, ClientAuthGuard)
+  @UseGuards(TokenRateLimitGuard, FormBodyGuard, ClientAuthGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   introspect(@Body(oauthFormPipe) request: TokenHintRequestDto): Promise<IntrospectionResponse> {

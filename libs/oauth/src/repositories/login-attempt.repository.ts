@@ -11,8 +11,8 @@ export interface LoginLock {
  * counts the same failures. Keys are digests of normalised usernames, never the usernames themselves.
  */
 export abstract class LoginAttemptRepository {
-  /** The current lock of `key`, or `null` when it is not locked at `now`. */
-  abstract lockedUntil(key: string, now: Date): Promise<Date | null>;
+  /** The failures counted for `key`, or `null` when there are none. */
+  abstract find(key: string): Promise<LoginLock | null>;
   /**
    * Counts one failure atomically. Failures older than `windowSeconds` are forgotten; the `maxFailures`-th
    * failure within the window locks the key for `lockSeconds`.

@@ -2,6 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, UseFilters, UseGuards } from 
 import { AuthenticatedClient } from '../auth/authenticated-client.decorator';
 import { ClientAuthGuard } from '../auth/client-auth.guard';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter } from '../errors/oauth-exception.filter';
 import type { OAuthClient } from '../repositories/client.repository';
 import { oauthFormPipe } from '../token/oauth-form.pipe';
@@ -16,7 +17,7 @@ export class RevocationController {
   /** RFC 7009 §2.1; 200 with an empty body on success (§2.2). */
   @Post('revoke')
   @HttpCode(200)
-  @UseGuards(FormBodyGuard, ClientAuthGuard)
+  @UseGuards(TokenRateLimitGuard, FormBodyGuard, ClientAuthGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async revoke(@AuthenticatedClient() client: OAuthClient, @Body(oauthFormPipe) request: TokenHintRequestDto): Promise<void> {

@@ -131,10 +131,10 @@ export class InMemoryRefreshTokenRepository extends RefreshTokenRepository {
     return withGrant(this.store, this.store.refreshTokens.get(digest));
   }
 
-  async rotate(digest: string, usedAt: Date, successor: RotationSuccessor): Promise<boolean> {
+  async rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
     const token = this.store.refreshTokens.get(digest);
     if (!token || token.usedAt) return false;
-    token.usedAt = usedAt;
+    Object.assign(token, { usedAt, sealedSuccessor });
     this.store.refreshTokens.set(successor.refreshToken.digest, copy(successor.refreshToken));
     this.store.accessTokens.set(successor.accessToken.digest, copy(successor.accessToken));
     return true;
@@ -151,9 +151,9 @@ export class InMemoryLoginAttemptRepository extends LoginAttemptRepository {
     super();
   }
 
-  async lockedUntil(key: string, now: Date): Promise<Date | null> {
-    const lockedUntil = this.store.loginAttempts.get(key)?.lockedUntil;
-    return lockedUntil && lockedUntil > now ? lockedUntil : null;
+  async find(key: string): Promise<LoginLock | null> {
+    const row = this.store.loginAttempts.get(key);
+    return row ? { failures: row.failures, lockedUntil: row.lockedUntil } : null;
   }
 
   async recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
+import { openSuccessor, sealSuccessor } from '../crypto/successor-seal';
 import { OAuthError } from '../errors/oauth.error';
 import { OAuthEvents } from '../events/oauth-events';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
-import type { AccessTokenRecord } from '../repositories/access-token.repository';
+import { AccessTokenRepository, type AccessTokenRecord } from '../repositories/access-token.repository';
 import type { OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type OAuthGrant } from '../repositories/grant.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord } from '../repositories/refresh-token.repository';
@@ -24,6 +25,7 @@ export class TokenIssuer {
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
     private readonly grants: GrantRepository,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly accessTokens: AccessTokenRepository,
     private readonly events: OAuthEvents,
   ) {}
 
@@ -57,19 +59,51 @@ export class TokenIssuer {
 
   /** Replaces a refresh token by a new one and a new access token; fails if another request used it first. */
   async rotate(input: {
-    client: OAuthClient;
     grant: OAuthGrant;
     previous: RefreshTokenRecord;
+    /** The refresh token's value, as the client presented it. */
+    previousValue: string;
     accessScope: string[];
     now: Date;
   }): Promise<TokenResponse> {
     const { grant, previous, accessScope, now } = input;
     const access = this.mintAccessToken(grant.id, accessScope, now);
     const refresh = this.mintRefreshToken(grant.id, previous.digest, previous.scope, now);
-    const won = await this.refreshTokens.rotate(previous.digest, now, { accessToken: access.record, refreshToken: refresh.record });
+    const sealed =
+      this.options.refreshTokenReuseGraceSeconds > 0
+        ? sealSuccessor(input.previousValue, { accessToken: access.value, refreshToken: refresh.value })
+        : null;
+    const won = await this.refreshTokens.rotate(previous.digest, now, { accessToken: access.record, refreshToken: refresh.record }, sealed);
     if (!won) throw OAuthError.invalidGrant('The refresh token is invalid, expired or revoked');
     this.events.emit({ type: 'token.issued', grantType: 'refresh_token', clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
     return this.response(access, refresh);
+  }
+
+  /**
+   * The reuse grace window (`refreshTokenReuseGraceSeconds`): a client that presents a refresh token it already
+   * used, shortly after, and whose successor is still unused, most likely lost the response. It gets the same
+   * tokens again. `null` when the retry does not qualify, which the caller treats as reuse.
+   */
+  async replay(input: { previous: RefreshTokenRecord; previousValue: string; now: Date }): Promise<TokenResponse | null> {
+    const { previous, previousValue, now } = input;
+    const graceMs = this.options.refreshTokenReuseGraceSeconds * 1000;
+    if (graceMs === 0 || !previous.usedAt || !previous.sealedSuccessor || now.getTime() - previous.usedAt.getTime() > graceMs) return null;
+    const successor = openSuccessor(previousValue, previous.sealedSuccessor);
+    if (!successor) return null;
+    const [refresh, access] = await Promise.all([
+      this.refreshTokens.findByDigest(digestToken(successor.refreshToken)),
+      this.accessTokens.findByDigest(digestToken(successor.accessToken)),
+    ]);
+    // Only the immediate successor, and only while the client has not moved on with it.
+    if (!refresh || refresh.token.usedAt || refresh.token.parentDigest !== previous.digest || refresh.grant.revokedAt) return null;
+    if (!access || access.token.expiresAt <= now) return null;
+    return {
+      access_token: successor.accessToken,
+      token_type: 'bearer',
+      refresh_token: successor.refreshToken,
+      expires_in: Math.max(0, Math.floor((access.token.expiresAt.getTime() - now.getTime()) / 1000)),
+      scope: formatScope(access.token.scope),
+    };
   }
 
   private mayRefresh(client: OAuthClient): boolean {
@@ -85,7 +119,10 @@ export class TokenIssuer {
   private mintRefreshToken(grantId: string, parentDigest: string | null, scope: string[], now: Date): Minted<RefreshTokenRecord> {
     const value = generateOpaqueToken();
     const expiresAt = new Date(now.getTime() + this.options.refreshTokenTtl * 1000);
-    return { value, record: { digest: digestToken(value), grantId, parentDigest, scope, expiresAt, usedAt: null, createdAt: now } };
+    return {
+      value,
+      record: { digest: digestToken(value), grantId, parentDigest, scope, expiresAt, usedAt: null, sealedSuccessor: null, createdAt: now },
+    };
   }
 
   private response(access: Minted<AccessTokenRecord>, refresh: Minted<RefreshTokenRecord> | null): TokenResponse {

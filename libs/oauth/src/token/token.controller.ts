@@ -2,6 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, UseFilters, UseGuards } from 
 import { AuthenticatedClient } from '../auth/authenticated-client.decorator';
 import { ClientAuthGuard } from '../auth/client-auth.guard';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter } from '../errors/oauth-exception.filter';
 import type { OAuthClient } from '../repositories/client.repository';
 import { oauthFormPipe } from './oauth-form.pipe';
@@ -17,7 +18,7 @@ export class TokenController {
   /** RFC 6749 §3.2. Responses must never be cached (§5.1): they carry credentials. */
   @Post('token')
   @HttpCode(200)
-  @UseGuards(FormBodyGuard, ClientAuthGuard)
+  @UseGuards(TokenRateLimitGuard, FormBodyGuard, ClientAuthGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   token(@AuthenticatedClient() client: OAuthClient, @Body(oauthFormPipe) request: TokenRequestDto): Promise<TokenResponse> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { LoginAttemptRepository, type LoginLock } from '../repositories/login-attempt.repository';
 import { OAuthLoginAttemptEntity } from './entities/oauth-login-attempt.entity';
 import { inTransaction } from './typeorm-transactions';
@@ -11,9 +11,9 @@ export class TypeOrmLoginAttemptRepository extends LoginAttemptRepository {
     super();
   }
 
-  async lockedUntil(key: string, now: Date): Promise<Date | null> {
-    const row = await this.dataSource.getRepository(OAuthLoginAttemptEntity).findOneBy({ usernameKey: key, lockedUntil: MoreThan(now) });
-    return row?.lockedUntil ?? null;
+  async find(key: string): Promise<LoginLock | null> {
+    const row = await this.dataSource.getRepository(OAuthLoginAttemptEntity).findOneBy({ usernameKey: key });
+    return row && { failures: row.failures, lockedUntil: row.lockedUntil };
   }
 
   recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {

@@ -66,6 +66,7 @@ export function toRefreshToken(row: OAuthRefreshTokenEntity): RefreshTokenRecord
     scope: splitList(row.scope),
     expiresAt: row.expiresAt,
     usedAt: row.usedAt,
+    sealedSuccessor: row.sealedSuccessor,
     createdAt: row.createdAt,
   };
 }

@@ -25,13 +25,13 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
     return row?.grant ? { token: toRefreshToken(row), grant: toGrant(row.grant) } : null;
   }
 
-  rotate(digest: string, usedAt: Date, successor: RotationSuccessor): Promise<boolean> {
+  rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       // The conditional UPDATE is the claim: of concurrent rotations only one finds `used_at` still NULL.
       const claim = await manager
         .createQueryBuilder()
         .update(OAuthRefreshTokenEntity)
-        .set({ usedAt })
+        .set({ usedAt, sealedSuccessor })
         .where({ digest, usedAt: IsNull() })
         .execute();
       if (claim.affected !== 1) return false;

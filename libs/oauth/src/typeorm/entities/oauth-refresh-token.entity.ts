@@ -28,6 +28,9 @@ export class OAuthRefreshTokenEntity {
   @Column({ name: 'used_at', type: Date, nullable: true })
   usedAt: Date | null;
 
+  @Column({ name: 'sealed_successor', type: 'text', nullable: true })
+  sealedSuccessor: string | null;
+
   @Column({ name: 'created_at', type: Date })
   createdAt: Date;
 }

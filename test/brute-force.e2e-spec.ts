@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO, expectOAuthError, passwordGrant, startTestApp, type TestApp } from './support/test-app';
+
+/** Brute-force protection of the password grant: RFC 6749 §10.10, RFC 9700 §2.4. */
+describe('login lockout', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ OAUTH_LOGIN_MAX_FAILURES: '3', OAUTH_LOGIN_LOCK_SECONDS: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('locks a username after too many failures, right password or not, with 429 and Retry-After', async () => {
+    for (let i = 0; i < 3; i++) expectOAuthError(await passwordGrant(t.http, { password: `wrong-${i}` }), 400, 'invalid_grant');
+
+    const locked = await passwordGrant(t.http);
+    expectOAuthError(locked, 429, 'invalid_grant');
+    const retryAfter = Number(locked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+
+    // Usernames compare case-insensitively: the same account under another spelling is locked too.
+    expectOAuthError(await passwordGrant(t.http, { username: DEMO.username.toUpperCase() }), 429, 'invalid_grant');
+
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await passwordGrant(t.http)).status).toBe(200);
+  });
+
+  it('counts unknown usernames the same way, so a lock reveals nothing about which accounts exist', async () => {
+    for (let i = 0; i < 3; i++) await passwordGrant(t.http, { username: 'ghost@break-out.org' });
+    expectOAuthError(await passwordGrant(t.http, { username: 'ghost@break-out.org' }), 429, 'invalid_grant');
+  });
+
+  it('forgets earlier failures after a successful login', async () => {
+    await passwordGrant(t.http, { password: 'wrong-a' });
+    await passwordGrant(t.http, { password: 'wrong-b' });
+    expect((await passwordGrant(t.http)).status).toBe(200);
+    await passwordGrant(t.http, { password: 'wrong-c' });
+    await passwordGrant(t.http, { password: 'wrong-d' });
+    expect((await passwordGrant(t.http)).status).toBe(200);
+  });
+});
+
+describe('login lockout across instances', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-shared-'));
+  const env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}`, OAUTH_LOGIN_MAX_FAILURES: '3' };
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    first = await startTestApp(env);
+    second = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shares the counter through the database', async () => {
+    await passwordGrant(first.http, { password: 'wrong-1' });
+    await passwordGrant(second.http, { password: 'wrong-2' });
+    await passwordGrant(first.http, { password: 'wrong-3' });
+    expectOAuthError(await passwordGrant(second.http), 429, 'invalid_grant');
+  });
+});
+
+describe('per-IP rate limit of the token endpoint', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ OAUTH_TOKEN_RATE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After in OAuth JSON beyond the limit, on every OAuth endpoint', async () => {
+    for (let i = 0; i < 3; i++) expect((await passwordGrant(t.http)).status).toBe(200);
+    const limited = await passwordGrant(t.http);
+    expectOAuthError(limited, 429, 'temporarily_unavailable');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expectOAuthError(await request(t.http).post('/oauth/revoke').type('form').send({ token: 'x' }), 429, 'temporarily_unavailable');
+    // Protected routes are not the token endpoint and stay unlimited.
+    expect((await request(t.http).get('/health')).status).toBe(200);
+  });
+});
