@@ -19,7 +19,10 @@ const DEFAULTS: ResolvedOAuthOptions = {
 
 /** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
 export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedOAuthOptions {
-  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(options) };
+  const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
+  // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
+  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal']) delete data[extra];
+  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(data), grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)] };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);

@@ -85,6 +85,28 @@ describe('hashSecret / verifySecret (scrypt)', () => {
   });
 });
 
+describe('verifySecret on damaged stored hashes', () => {
+  it('refuses every secret when the hash field is empty or not base64url', async () => {
+    const [scheme, cost, r, p, salt] = (await hashSecret('s', { cost: 10 })).split('$');
+    for (const hash of ['', '!!!', '*', 'A']) {
+      await expect(verifySecret('anything-at-all', [scheme, cost, r, p, salt, hash].join('$'))).resolves.toBe(false);
+    }
+  });
+
+  it('answers false instead of throwing for parameters scrypt would refuse', async () => {
+    const [scheme, cost, r, p, salt, hash] = (await hashSecret('s', { cost: 10 })).split('$');
+    const damaged = [
+      [scheme, 'abc', r, p, salt, hash],
+      [scheme, '0', r, p, salt, hash],
+      [scheme, '60', r, p, salt, hash],
+      [scheme, '10.5', r, p, salt, hash],
+      [scheme, cost, '-1', p, salt, hash],
+      [scheme, cost, r, p, '', hash],
+    ];
+    for (const parts of damaged) await expect(verifySecret('s', parts.join('$'))).resolves.toBe(false);
+  });
+});
+
 describe('hashRandomSecret (generated client secrets)', () => {
   it('verifies the secret it hashed and refuses any other', async () => {
     const stored = hashRandomSecret('Zm9vYmFyYmF6cXV4');

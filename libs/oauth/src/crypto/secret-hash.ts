@@ -46,10 +46,18 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
     const [cost, r, p] = parts.slice(1, 4).map(Number);
     const salt = Buffer.from(parts[4], 'base64url');
     const expected = Buffer.from(parts[5], 'base64url');
+    // A damaged row must fail closed: an empty hash would "match" an empty derived key, and parameters out of
+    // scrypt's range would throw instead of answering "no".
+    if (!isSaneCost(cost, r, p) || salt.length < SALT_BYTES || expected.length !== KEY_LENGTH) return false;
     const actual = await scryptAsync(secret, salt, cost, r, p, expected.length);
     return constantTimeEqual(actual, expected);
   }
   return false;
+}
+
+/** Bounds of what `hashSecret` writes (and a little room to raise the cost), so verifying cannot exhaust memory. */
+function isSaneCost(cost: number, r: number, p: number): boolean {
+  return Number.isInteger(cost) && cost >= 1 && cost <= 22 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
 }
 
 /** `timingSafeEqual` throws on different lengths; a length mismatch is simply "not equal". */

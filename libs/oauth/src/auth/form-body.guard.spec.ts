@@ -1,0 +1,32 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { FormBodyGuard } from './form-body.guard';
+
+describe('FormBodyGuard (RFC 6749 §3.2: application/x-www-form-urlencoded only)', () => {
+  const guard = new FormBodyGuard();
+  const contextWith = (headers: Record<string, unknown> | undefined) =>
+    ({ switchToHttp: () => ({ getRequest: () => ({ headers }) }) }) as unknown as ExecutionContext;
+
+  it.each(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=UTF-8', 'Application/X-WWW-Form-URLEncoded', ' application/x-www-form-urlencoded ;charset=utf-8'])(
+    'lets %j through',
+    (contentType) => {
+      expect(guard.canActivate(contextWith({ 'content-type': contentType }))).toBe(true);
+    },
+  );
+
+  it.each(['application/json', 'multipart/form-data; boundary=x', 'text/plain', 'application/x-www-form-urlencoded-extra', ''])(
+    'refuses %j with invalid_request',
+    (contentType) => {
+      expect(() => guard.canActivate(contextWith({ 'content-type': contentType }))).toThrow(
+        expect.objectContaining({ error: 'invalid_request', status: 400 }),
+      );
+    },
+  );
+
+  it('refuses a request without a Content-Type, or with a repeated one', () => {
+    expect(() => guard.canActivate(contextWith({}))).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => guard.canActivate(contextWith(undefined))).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => guard.canActivate(contextWith({ 'content-type': ['application/x-www-form-urlencoded'] }))).toThrow(
+      expect.objectContaining({ error: 'invalid_request' }),
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import { MisconfigurationError } from './errors/misconfiguration.error';
+import type { OAuthGrantType, OAuthModuleOptions } from './oauth-module-options.interface';
+import { resolveOAuthOptions, SUPPORTED_GRANT_TYPES } from './oauth-options';
+
+describe('resolveOAuthOptions', () => {
+  it('applies the documented defaults when nothing is given', () => {
+    for (const resolved of [resolveOAuthOptions(), resolveOAuthOptions({})]) {
+      expect(resolved).toMatchObject({ accessTokenTtl: 3600, refreshTokenTtl: 14 * 24 * 3600, realm: 'oauth' });
+      // Every grant the module implements is enabled unless the host narrows the list.
+      expect(resolved.grantTypes).toEqual(expect.arrayContaining(['password', 'refresh_token']));
+      expect([...resolved.grantTypes].sort()).toEqual([...SUPPORTED_GRANT_TYPES].sort());
+    }
+  });
+
+  it('keeps the values it is given and defaults only the others', () => {
+    expect(resolveOAuthOptions({ accessTokenTtl: 60, realm: 'api' })).toMatchObject({
+      accessTokenTtl: 60,
+      refreshTokenTtl: 1209600,
+      grantTypes: resolveOAuthOptions().grantTypes,
+      realm: 'api',
+    });
+    expect(resolveOAuthOptions({ refreshTokenTtl: 7, grantTypes: ['refresh_token'] })).toMatchObject({
+      accessTokenTtl: 3600,
+      refreshTokenTtl: 7,
+      grantTypes: ['refresh_token'],
+      realm: 'oauth',
+    });
+  });
+
+  it('treats an option set to undefined as not given (e.g. an unset environment variable)', () => {
+    const options: OAuthModuleOptions = { accessTokenTtl: undefined, refreshTokenTtl: undefined, grantTypes: undefined, realm: undefined };
+    expect(resolveOAuthOptions(options)).toEqual(resolveOAuthOptions());
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('refuses an access token lifetime of %p', (ttl) => {
+    expect(() => resolveOAuthOptions({ accessTokenTtl: ttl })).toThrow(MisconfigurationError);
+    expect(() => resolveOAuthOptions({ accessTokenTtl: ttl })).toThrow(/accessTokenTtl/);
+  });
+
+  it.each([0, -3600, 0.5, Number.NaN])('refuses a refresh token lifetime of %p', (ttl) => {
+    expect(() => resolveOAuthOptions({ refreshTokenTtl: ttl })).toThrow(MisconfigurationError);
+    expect(() => resolveOAuthOptions({ refreshTokenTtl: ttl })).toThrow(/refreshTokenTtl/);
+  });
+
+  it('refuses a lifetime given as a string, as it would be read from the environment', () => {
+    expect(() => resolveOAuthOptions({ accessTokenTtl: '3600' as unknown as number })).toThrow(MisconfigurationError);
+  });
+
+  it('refuses a grant type the module does not implement, naming it', () => {
+    const grantTypes = ['password', 'urn:ietf:params:oauth:grant-type:device_code'] as unknown as OAuthGrantType[];
+    expect(() => resolveOAuthOptions({ grantTypes })).toThrow(MisconfigurationError);
+    expect(() => resolveOAuthOptions({ grantTypes })).toThrow(/device_code/);
+    expect(() => resolveOAuthOptions({ grantTypes: ['implicit' as OAuthGrantType] })).toThrow(MisconfigurationError);
+    expect(() => resolveOAuthOptions({ grantTypes: ['Password' as OAuthGrantType] })).toThrow(MisconfigurationError);
+  });
+
+  it.each(['say "hi"', 'back\\slash', 'line\nbreak', 'carriage\rreturn'])(
+    'refuses a realm that would break out of its quoted header parameter (RFC 7235 §2.2): %j',
+    (realm) => {
+      expect(() => resolveOAuthOptions({ realm })).toThrow(MisconfigurationError);
+    },
+  );
+
+  it.each(['', 'tab\there', 'caf\u00e9'])('refuses a realm that is empty or not printable ASCII: %j', (realm) => {
+    expect(() => resolveOAuthOptions({ realm })).toThrow(MisconfigurationError);
+  });
+
+  it('accepts a realm of printable ASCII, spaces included (RFC 7235 §2.2)', () => {
+    expect(resolveOAuthOptions({ realm: 'My API (v2) !#$%&\'*+-.^_`|~' }).realm).toBe('My API (v2) !#$%&\'*+-.^_`|~');
+  });
+
+  it('throws MisconfigurationError, a plain Error meant for the developer, not an OAuthError', () => {
+    let thrown: unknown;
+    try {
+      resolveOAuthOptions({ accessTokenTtl: 0 });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toBeInstanceOf(MisconfigurationError);
+    expect((thrown as Error).name).toBe('MisconfigurationError');
+    expect(thrown).not.toHaveProperty('error');
+  });
+});
+
+describe('resolveOAuthOptions keeps wiring out of the settings', () => {
+  it('drops the registration extras forRoot() hands over with the options', () => {
+    const resolved = resolveOAuthOptions({ accessTokenTtl: 60, storage: class {}, userLookup: class {}, isGlobal: true } as never);
+    expect(Object.keys(resolved)).not.toEqual(expect.arrayContaining(['storage']));
+    expect(resolved).not.toHaveProperty('userLookup');
+    expect(resolved).not.toHaveProperty('isGlobal');
+    expect(resolved.accessTokenTtl).toBe(60);
+  });
+
+  it('gives each resolution its own grantTypes array, so one caller cannot change the defaults of another', () => {
+    resolveOAuthOptions().grantTypes.pop();
+    expect(resolveOAuthOptions().grantTypes).toEqual(['password', 'refresh_token', 'client_credentials']);
+  });
+});
