@@ -1,7 +1,4 @@
 import request from 'supertest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEMO, expectOAuthError, passwordGrant, startTestApp, type TestApp } from './support/test-app';
 
 /** Brute-force protection of the password grant: RFC 6749 §10.10, RFC 9700 §2.4. */
@@ -45,19 +42,17 @@ describe('login lockout', () => {
 });
 
 describe('login lockout across instances', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oauth-shared-'));
-  const env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}`, OAUTH_LOGIN_MAX_FAILURES: '3' };
+  const env = { OAUTH_LOGIN_MAX_FAILURES: '3' };
   let first: TestApp;
   let second: TestApp;
 
   beforeAll(async () => {
     first = await startTestApp(env);
-    second = await startTestApp(env);
+    second = await startTestApp(env, first);
   });
   afterAll(async () => {
-    await first.close();
     await second.close();
-    rmSync(dir, { recursive: true, force: true });
+    await first.close();
   });
 
   it('shares the counter through the database', async () => {

@@ -54,7 +54,7 @@ describe('refresh token rotation (RFC 9700 §4.14.2)', () => {
     for (const loser of responses.filter((response) => response.status !== 200)) expectOAuthError(loser, 400, 'invalid_grant');
     // Exactly one successor was stored: the database saw one rotation, not twenty.
     const parent = createHash('sha256').update(body.refresh_token).digest('hex');
-    const successors = await t.dataSource.query('SELECT digest FROM oauth_refresh_tokens WHERE parent_digest = ?', [parent]);
+    const successors = await t.sql('SELECT digest FROM oauth_refresh_tokens WHERE parent_digest = ?', [parent]);
     expect(successors).toHaveLength(1);
   });
 
@@ -117,7 +117,7 @@ describe('strict rotation stores no sealed successor', () => {
     try {
       const { body } = await passwordGrant(t.http);
       await refreshGrant(t.http, body.refresh_token);
-      const rows: { sealed_successor: string | null }[] = await t.dataSource.query('SELECT sealed_successor FROM oauth_refresh_tokens');
+      const rows = await t.sql<{ sealed_successor: string | null }>('SELECT sealed_successor FROM oauth_refresh_tokens');
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row.sealed_successor === null)).toBe(true);
     } finally {

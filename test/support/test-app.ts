@@ -1,13 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { hashRandomSecret, OAuthClientEntity } from '@app/oauth';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
 import { createApp } from '../../apps/api/src/create-app';
+import { createTestDatabase, portableSql, type TestDatabase } from './test-database';
 
 export const DEMO = {
   clientId: 'breakout_app',
@@ -22,27 +20,35 @@ export interface TestApp {
   app: NestExpressApplication;
   http: ReturnType<NestExpressApplication['getHttpServer']>;
   dataSource: DataSource;
+  /** The database this app runs on; pass it to `startTestApp` again to start a second instance on it. */
+  database: TestDatabase;
+  /** Raw SQL with `?` placeholders, on whichever database the suite runs. */
+  sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
 /**
- * Boots the real app, as main.ts does, on a fresh sqlite file in a temporary directory. `env` overrides the
- * environment the app reads. Password hashing runs at a low cost so the suite stays quick, and the per-IP rate
+ * Boots the real app, as main.ts does, on a fresh database of its own (see `createTestDatabase`), or on
+ * `shared.database` to run a second instance beside another. `env` overrides the environment the app reads. Password hashing runs at a low cost so the suite stays quick, and the per-IP rate
  * limit is off because every test request comes from 127.0.0.1 (the rate-limit spec turns it on); everything
  * else is the production configuration.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'oauth-e2e-'));
-  const config = loadAppConfig({ DATABASE_URL: `sqlite:${join(dir, 'api.sqlite')}`, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env });
+export async function startTestApp(env: Record<string, string> = {}, shared?: { database: TestDatabase }): Promise<TestApp> {
+  const database = shared?.database ?? (await createTestDatabase());
+  const config = loadAppConfig({ ...database.env, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env });
   const app = await createApp(config, { logger: false });
   await app.init();
+  const dataSource = app.get<DataSource>(getDataSourceToken());
   return {
     app,
     http: app.getHttpServer(),
-    dataSource: app.get<DataSource>(getDataSourceToken()),
+    dataSource,
+    database,
+    sql: (query, parameters) => dataSource.query(portableSql(query), parameters),
     close: async () => {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      // The instance that created the database removes it; one started on a shared database leaves it be.
+      if (!shared) await database.drop();
     },
   };
 }

@@ -41,6 +41,7 @@ export {
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
 } from './typeorm/entities';
+export { OAUTH_MIGRATIONS } from './typeorm/migrations';
 export { OAuthTypeOrmModule } from './typeorm/oauth-typeorm.module';
 
 export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';

@@ -4,7 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 export interface AppConfig {
   port: number;
   production: boolean;
-  database: { type: 'sqlite'; path: string };
+  /** `migrate`: run pending migrations at start (`DB_MIGRATE`). */
+  database: { type: 'sqlite'; path: string; migrate: boolean } | { type: 'postgres'; url: string; schema?: string; migrate: boolean };
   oauth: {
     accessTokenTtl: number;
     refreshTokenTtl: number;
@@ -44,7 +45,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     production: env.NODE_ENV === 'production',
-    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL, problems),
+    database: parseDatabase(env, problems),
     oauth: {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
@@ -60,14 +61,35 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   return config;
 }
 
-function parseDatabaseUrl(url: string, problems: string[]): AppConfig['database'] {
+/**
+ * `DATABASE_URL` is `sqlite:PATH` or `postgres://user@host:port/database`. Migrations run at start by default on
+ * sqlite, the embedded single-machine default where nobody else would run them; on PostgreSQL, where several
+ * instances may start at once, an operator runs `npm run migration:run` unless `DB_MIGRATE=true`.
+ */
+function parseDatabase(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['database'] {
+  const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const migrate = (fallback: boolean) => {
+    const value = env.DB_MIGRATE;
+    if (value === undefined || value === '') return fallback;
+    if (value === 'true' || value === 'false') return value === 'true';
+    problems.push(`DB_MIGRATE must be true or false, got "${value}"`);
+    return fallback;
+  };
   const sqlite = /^sqlite:(.+)$/.exec(url);
   if (sqlite) {
     const path = sqlite[1];
-    return { type: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path) };
+    return { type: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path), migrate: migrate(true) };
   }
-  problems.push(`DATABASE_URL must look like sqlite:PATH (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
-  return { type: 'sqlite', path: ':memory:' };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const schema = env.DATABASE_SCHEMA || undefined;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      problems.push(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
+    }
+    return { type: 'postgres', url, schema, migrate: migrate(false) };
+  }
+  // Only the scheme is echoed: the rest of a database URL may hold a password.
+  problems.push(`DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
+  return { type: 'sqlite', path: ':memory:', migrate: false };
 }
 
 function parseIssuer(value: string | undefined, problems: string[]): string | undefined {

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
 export class User {
@@ -6,7 +6,8 @@ export class User {
   id: number;
 
   /** Stored lower-cased, so look-ups need no case-insensitive index. */
-  @Column({ type: 'varchar', length: 320, unique: true })
+  @Index('uq_users_email', { unique: true })
+  @Column({ type: 'varchar', length: 320 })
   email: string;
 
   /** `hashSecret` output (scrypt); never the password. */

@@ -32,6 +32,6 @@ export abstract class GrantRepository {
   abstract revokeAllForUser(userId: string, reason: string, at: Date): Promise<number>;
   /** Revokes every live grant of a client (client deleted); returns how many. */
   abstract revokeAllForClient(clientId: string, reason: string, at: Date): Promise<number>;
-  /** Deletes up to `limit` revoked grants together with their tokens; returns how many grants. */
-  abstract deleteRevoked(limit: number): Promise<number>;
+  /** Deletes up to `limit` grants revoked before `before`, together with their tokens; returns how many grants. */
+  abstract deleteRevoked(before: Date, limit: number): Promise<number>;
 }

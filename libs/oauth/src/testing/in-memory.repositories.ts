@@ -82,8 +82,8 @@ export class InMemoryGrantRepository extends GrantRepository {
     return this.revokeWhere((grant) => grant.clientId === clientId, reason, at);
   }
 
-  async deleteRevoked(limit: number): Promise<number> {
-    const revoked = [...this.store.grants.values()].filter((grant) => grant.revokedAt).slice(0, limit);
+  async deleteRevoked(before: Date, limit: number): Promise<number> {
+    const revoked = [...this.store.grants.values()].filter((grant) => grant.revokedAt && grant.revokedAt < before).slice(0, limit);
     const ids = new Set(revoked.map((grant) => grant.id));
     deleteWhere(this.store.accessTokens, (token) => ids.has(token.grantId));
     deleteWhere(this.store.refreshTokens, (token) => ids.has(token.grantId));

@@ -18,17 +18,24 @@ export class TypeOrmLoginAttemptRepository extends LoginAttemptRepository {
 
   recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {
     return inTransaction(this.dataSource, async (manager) => {
-      // Read and write in one transaction; on PostgreSQL the row lock (FOR UPDATE) makes concurrent failures
-      // of one username count one after another instead of overwriting each other.
+      // Make sure the row exists (INSERT OR IGNORE / ON CONFLICT DO NOTHING), then read it under a row lock
+      // (FOR UPDATE, on PostgreSQL) and write it back: concurrent failures of one username, even on several
+      // instances, then count one after another instead of overwriting each other or colliding on the insert.
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OAuthLoginAttemptEntity)
+        .values({ usernameKey: key, failures: 0, windowStartedAt: now, lockedUntil: null })
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
       const locking = this.dataSource.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {};
-      const row = await manager.findOne(OAuthLoginAttemptEntity, { where: { usernameKey: key }, ...locking });
-      const windowOpen = row !== null && now.getTime() - row.windowStartedAt.getTime() < policy.windowSeconds * 1000;
+      const row = await manager.findOneOrFail(OAuthLoginAttemptEntity, { where: { usernameKey: key }, ...locking });
+      const windowOpen = now.getTime() - row.windowStartedAt.getTime() < policy.windowSeconds * 1000;
       const failures = windowOpen ? row.failures + 1 : 1;
       const windowStartedAt = windowOpen ? row.windowStartedAt : now;
       const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockSeconds * 1000) : null;
-      const next = { usernameKey: key, failures, windowStartedAt, lockedUntil };
-      if (row) await manager.update(OAuthLoginAttemptEntity, { usernameKey: key }, next);
-      else await manager.insert(OAuthLoginAttemptEntity, next);
+      await manager.update(OAuthLoginAttemptEntity, { usernameKey: key }, { failures, windowStartedAt, lockedUntil });
       return { failures, lockedUntil };
     });
   }

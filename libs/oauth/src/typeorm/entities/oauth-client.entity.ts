@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { instantColumn } from '../epoch-ms.transformer';
 
 /** `oauth_clients`: the client registry. Lists are stored space-separated, as OAuth writes scopes. */
 @Entity('oauth_clients')
@@ -22,6 +23,6 @@ export class OAuthClientEntity {
   @Column({ name: 'default_scopes', type: 'text' })
   defaultScopes: string;
 
-  @Column({ name: 'created_at', type: Date })
+  @Column(instantColumn('created_at'))
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { instantColumn } from '../epoch-ms.transformer';
 
 /** `oauth_grants`: one row per authorization; every token row points at the grant that owns it. */
 @Entity('oauth_grants')
@@ -6,22 +7,24 @@ export class OAuthGrantEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Index()
+  @Index('idx_oauth_grants_client_id')
   @Column({ name: 'client_id', type: 'varchar', length: 128 })
   clientId: string;
 
   /** Indexed so that disabling a user revokes all of that user's grants with one indexed update. */
-  @Index()
+  @Index('idx_oauth_grants_user_id')
   @Column({ name: 'user_id', type: 'varchar', length: 128, nullable: true })
   userId: string | null;
 
   @Column({ type: 'text' })
   scope: string;
 
-  @Column({ name: 'created_at', type: Date })
+  @Column(instantColumn('created_at'))
   createdAt: Date;
 
-  @Column({ name: 'revoked_at', type: Date, nullable: true })
+  /** Indexed for purging revoked grants. */
+  @Index('idx_oauth_grants_revoked_at')
+  @Column(instantColumn('revoked_at', true))
   revokedAt: Date | null;
 
   @Column({ name: 'revoked_reason', type: 'varchar', length: 64, nullable: true })

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { instantColumn } from '../epoch-ms.transformer';
 
 /** `oauth_login_attempts`: failed password logins per username, shared by every instance. */
 @Entity('oauth_login_attempts')
@@ -10,9 +11,9 @@ export class OAuthLoginAttemptEntity {
   @Column({ type: 'integer' })
   failures: number;
 
-  @Column({ name: 'window_started_at', type: Date })
+  @Column(instantColumn('window_started_at'))
   windowStartedAt: Date;
 
-  @Column({ name: 'locked_until', type: Date, nullable: true })
+  @Column(instantColumn('locked_until', true))
   lockedUntil: Date | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { instantColumn } from '../epoch-ms.transformer';
 import { OAuthGrantEntity } from './oauth-grant.entity';
 
 /** `oauth_refresh_tokens`: the rotation chain of each grant; `used_at` is set once, atomically. */
@@ -7,12 +8,12 @@ export class OAuthRefreshTokenEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   digest: string;
 
-  @Index()
+  @Index('idx_oauth_refresh_tokens_grant_id')
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
 
   @ManyToOne(() => OAuthGrantEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'grant_id' })
+  @JoinColumn({ name: 'grant_id', foreignKeyConstraintName: 'fk_oauth_refresh_tokens_grant' })
   grant?: OAuthGrantEntity;
 
   @Column({ name: 'parent_digest', type: 'varchar', length: 64, nullable: true })
@@ -21,16 +22,16 @@ export class OAuthRefreshTokenEntity {
   @Column({ type: 'text' })
   scope: string;
 
-  @Index()
-  @Column({ name: 'expires_at', type: Date })
+  @Index('idx_oauth_refresh_tokens_expires_at')
+  @Column(instantColumn('expires_at'))
   expiresAt: Date;
 
-  @Column({ name: 'used_at', type: Date, nullable: true })
+  @Column(instantColumn('used_at', true))
   usedAt: Date | null;
 
   @Column({ name: 'sealed_successor', type: 'text', nullable: true })
   sealedSuccessor: string | null;
 
-  @Column({ name: 'created_at', type: Date })
+  @Column(instantColumn('created_at'))
   createdAt: Date;
 }

@@ -1,0 +1,4 @@
+import { CreateOAuthTables1764201600000 } from './1764201600000-create-oauth-tables';
+
+/** The module's migrations, oldest first; add them to the host's DataSource `migrations`. */
+export const OAUTH_MIGRATIONS = [CreateOAuthTables1764201600000];
