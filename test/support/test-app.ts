@@ -5,6 +5,9 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
 import { createApp } from '../../apps/api/src/create-app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, portableSql, type TestDatabase } from './test-database';
 
 export const DEMO = {
@@ -35,7 +38,14 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, shared?: { database: TestDatabase }): Promise<TestApp> {
   const database = shared?.database ?? (await createTestDatabase());
-  const config = loadAppConfig({ ...database.env, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env });
+  const keyDir = mkdtempSync(join(tmpdir(), 'oauth-keys-'));
+  const config = loadAppConfig({
+    ...database.env,
+    PASSWORD_HASH_COST: '10',
+    OAUTH_TOKEN_RATE_LIMIT: '0',
+    OAUTH_JWT_KEY_FILE: join(keyDir, 'jwt-signing-keys.json'),
+    ...env,
+  });
   const app = await createApp(config, { logger: false });
   await app.init();
   const dataSource = app.get<DataSource>(getDataSourceToken());
@@ -49,6 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: { 
       await app.close();
       // The instance that created the database removes it; one started on a shared database leaves it be.
       if (!shared) await database.drop();
+      rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }

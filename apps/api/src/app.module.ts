@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { OAuthModule, OAuthTypeOrmModule } from '@app/oauth';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
+import { loadJwtSigningKeys } from './config/jwt-signing-keys';
 import { APP_CONFIG } from './config/app-config.provider';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -22,7 +23,10 @@ export class AppModule {
         UsersModule,
         OAuthModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (appConfig: AppConfig) => ({ ...appConfig.oauth, realm: 'breakout' }),
+          useFactory: async ({ oauth }: AppConfig) => {
+            const { jwt, ...options } = oauth;
+            return { ...options, realm: 'breakout', ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}) };
+          },
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,
           imports: [UsersModule],

@@ -1,7 +1,13 @@
 // The package contract: everything a host may import. Internal providers and DI tokens stay unexported.
 export { OAuthModule } from './oauth.module';
 export { OAUTH_ASYNC_OPTIONS_TYPE, OAUTH_OPTIONS_TYPE } from './oauth.module-definition';
-export type { OAuthGrantType, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
+export type {
+  OAuthGrantType,
+  OAuthJwtOptions,
+  OAuthModuleExtras,
+  OAuthModuleOptions,
+  ResolvedOAuthOptions,
+} from './oauth-module-options.interface';
 
 export { AccessTokenVerifier } from './auth/access-token.verifier';
 export { AuthenticatedClient } from './auth/authenticated-client.decorator';

@@ -1,4 +1,5 @@
 import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
+import type { JWK } from 'jose';
 import type { OAuthEvents } from './events/oauth-events';
 import type { UserLookup } from './repositories/user-lookup';
 
@@ -54,14 +55,38 @@ export interface OAuthModuleOptions {
    */
   refreshTokenReuseGraceSeconds?: number;
   /**
+   * Access tokens as opaque random strings looked up in storage, or as JWTs (RFC 9068) that resource servers
+   * verify with the published keys and no database read. A revoked JWT stays valid until it expires.
+   * @default 'opaque'
+   */
+  accessTokenFormat?: 'opaque' | 'jwt';
+  /** Signing keys for `accessTokenFormat: 'jwt'`. */
+  jwt?: OAuthJwtOptions;
+  /**
    * Realm named in `WWW-Authenticate` challenges (RFC 7617 §2, RFC 6750 §3).
    * @default 'oauth'
    */
   realm?: string;
 }
 
+export interface OAuthJwtOptions {
+  /** The private signing key as a JWK: EC P-256 (ES256) or Ed25519 (EdDSA). */
+  privateKey: JWK;
+  /**
+   * Public keys that signed tokens before the current one, with when they stopped; each stays published and
+   * accepted until the last token it signed has expired (`retiredAt` + `accessTokenTtl`).
+   * @default []
+   */
+  previousKeys?: { publicKey: JWK; retiredAt: Date }[];
+  /**
+   * The `aud` of every token and what the guard requires.
+   * @default the issuer
+   */
+  audience?: string;
+}
+
 /** `OAuthModuleOptions` with every default applied. */
-export type ResolvedOAuthOptions = Required<Omit<OAuthModuleOptions, 'issuer'>> & Pick<OAuthModuleOptions, 'issuer'>;
+export type ResolvedOAuthOptions = Required<Omit<OAuthModuleOptions, 'issuer' | 'jwt'>> & Pick<OAuthModuleOptions, 'issuer' | 'jwt'>;
 
 /** Wiring the host supplies at registration time, next to the options (for `forRoot` and `forRootAsync`). */
 export interface OAuthModuleExtras {

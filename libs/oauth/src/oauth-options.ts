@@ -15,6 +15,8 @@ const DEFAULTS: ResolvedOAuthOptions = {
   loginLockSeconds: 900,
   tokenRateLimit: 600,
   refreshTokenReuseGraceSeconds: 0,
+  accessTokenFormat: 'opaque',
+  jwt: undefined,
 };
 
 /** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
@@ -45,6 +47,12 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.
   if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {
     throw new MisconfigurationError('OAuthModule: realm must be printable ASCII without quotes or backslashes');
+  }
+  if (resolved.accessTokenFormat !== 'opaque' && resolved.accessTokenFormat !== 'jwt') {
+    throw new MisconfigurationError("OAuthModule: accessTokenFormat must be 'opaque' or 'jwt'");
+  }
+  if (resolved.accessTokenFormat === 'jwt' && (!resolved.jwt?.privateKey || !resolved.issuer)) {
+    throw new MisconfigurationError("OAuthModule: accessTokenFormat 'jwt' needs `jwt.privateKey` (a private JWK) and an `issuer`");
   }
   if (resolved.issuer !== undefined && !isIssuerUrl(resolved.issuer)) {
     throw new MisconfigurationError('OAuthModule: issuer must be an http(s) URL without query or fragment (RFC 8414 §2)');

@@ -16,6 +16,8 @@ import type { OAuthModuleOptions } from './oauth-module-options.interface';
 import { resolveOAuthOptions } from './oauth-options';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
+import { JwtAccessTokenService } from './jwt/jwt-access-token.service';
+import { JwksController } from './metadata/jwks.controller';
 import { MetadataController } from './metadata/metadata.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
@@ -32,7 +34,7 @@ import { TokenService } from './token/token.service';
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController],
+  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
@@ -49,6 +51,7 @@ import { TokenService } from './token/token.service';
     ThrottlerStorageService,
     grantHandlersProvider,
     TokenIssuer,
+    JwtAccessTokenService,
     TokenService,
     ClientAuthenticator,
     ClientBasicStrategy,

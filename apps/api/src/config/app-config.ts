@@ -14,6 +14,9 @@ export interface AppConfig {
     loginLockSeconds: number;
     tokenRateLimit: number;
     refreshTokenReuseGraceSeconds: number;
+    accessTokenFormat: 'opaque' | 'jwt';
+    /** Where the JWT signing key comes from, in `jwt` format. */
+    jwt: { privateKeyPem?: string; keyFile: string };
   };
   /** log2 of scrypt's N for user passwords; see `hashSecret`. */
   passwordHashCost: number;
@@ -42,6 +45,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     return value;
   };
 
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     production: env.NODE_ENV === 'production',
@@ -54,9 +65,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
       tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
       refreshTokenReuseGraceSeconds: integer('OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS', 0, 0, 300),
+      accessTokenFormat: oneOf('OAUTH_ACCESS_TOKEN_FORMAT', ['opaque', 'jwt'] as const, 'opaque'),
+      jwt: { privateKeyPem: env.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(env.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
     },
     passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
   };
+  // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.
+  if (config.oauth.accessTokenFormat === 'jwt' && !config.oauth.issuer) config.oauth.issuer = `http://localhost:${config.port}`;
   if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

@@ -2,6 +2,8 @@ import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import type { OAuthGrant } from '../repositories/grant.repository';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { InMemoryAccessTokenRepository } from '../testing/in-memory.repositories';
+import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
+import { resolveOAuthOptions } from '../oauth-options';
 import { AccessTokenVerifier } from './access-token.verifier';
 
 describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
@@ -14,7 +16,7 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
 
   beforeEach(() => {
     store = new InMemoryOAuthStore();
-    verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store));
+    verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(resolveOAuthOptions()));
     grant = { id: 'grant-1', clientId: 'web', userId: 'user-7', scope: ['read', 'write'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
     token = generateOpaqueToken();
     store.grants.set(grant.id, grant);

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { digestToken } from '../crypto/opaque-token';
+import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
 import type { OAuthPrincipal } from './oauth-principal.interface';
 
-/** Resolves an access token to its principal: one indexed read, then expiry and the grant's revocation. */
+/**
+ * Resolves an access token to its principal: for opaque tokens one indexed read, then expiry and the grant's
+ * revocation; for JWTs a local signature check and no read at all.
+ */
 @Injectable()
 export class AccessTokenVerifier {
-  constructor(private readonly accessTokens: AccessTokenRepository) {}
+  constructor(
+    private readonly accessTokens: AccessTokenRepository,
+    private readonly jwt: JwtAccessTokenService,
+  ) {}
 
-  /** The principal, or `null` for an unknown, expired or revoked token. */
+  /** The principal, or `null` for an unknown, expired or revoked (opaque) token. */
   async verify(token: string, now = new Date()): Promise<OAuthPrincipal | null> {
+    if (this.jwt.enabled) return this.jwt.verify(token);
     const found = await this.accessTokens.findByDigest(digestToken(token));
     if (!found || found.grant.revokedAt || found.token.expiresAt <= now) return null;
     return {

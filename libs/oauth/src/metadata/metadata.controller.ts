@@ -24,6 +24,7 @@ export class MetadataController {
       token_endpoint: `${base}/oauth/token`,
       revocation_endpoint: `${base}/oauth/revoke`,
       introspection_endpoint: `${base}/oauth/introspect`,
+      ...(this.options.accessTokenFormat === 'jwt' ? { jwks_uri: `${base}/.well-known/jwks.json` } : {}),
       grant_types_supported: this.options.grantTypes,
       // RFC 8414 §2 makes this field REQUIRED; there is no authorization endpoint, so no response type.
       response_types_supported: [],

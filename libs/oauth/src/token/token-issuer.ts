@@ -4,6 +4,7 @@ import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import { openSuccessor, sealSuccessor } from '../crypto/successor-seal';
 import { OAuthError } from '../errors/oauth.error';
 import { OAuthEvents } from '../events/oauth-events';
+import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { AccessTokenRepository, type AccessTokenRecord } from '../repositories/access-token.repository';
@@ -27,6 +28,7 @@ export class TokenIssuer {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenRepository,
     private readonly events: OAuthEvents,
+    private readonly jwt: JwtAccessTokenService,
   ) {}
 
   /**
@@ -50,7 +52,7 @@ export class TokenIssuer {
       revokedAt: null,
       revokedReason: null,
     };
-    const access = this.mintAccessToken(grant.id, input.scope, now);
+    const access = await this.mintAccessToken(grant, input.scope, now);
     const refresh = input.refreshable && this.mayRefresh(input.client) ? this.mintRefreshToken(grant.id, null, input.scope, now) : null;
     await this.grants.create(grant, { accessToken: access.record, refreshToken: refresh?.record ?? null });
     this.events.emit({ type: 'token.issued', grantType: input.grantType, clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
@@ -67,7 +69,7 @@ export class TokenIssuer {
     now: Date;
   }): Promise<TokenResponse> {
     const { grant, previous, accessScope, now } = input;
-    const access = this.mintAccessToken(grant.id, accessScope, now);
+    const access = await this.mintAccessToken(grant, accessScope, now);
     const refresh = this.mintRefreshToken(grant.id, previous.digest, previous.scope, now);
     const sealed =
       this.options.refreshTokenReuseGraceSeconds > 0
@@ -110,10 +112,13 @@ export class TokenIssuer {
     return this.options.grantTypes.includes('refresh_token') && client.grants.includes('refresh_token');
   }
 
-  private mintAccessToken(grantId: string, scope: string[], now: Date): Minted<AccessTokenRecord> {
-    const value = generateOpaqueToken();
+  private async mintAccessToken(grant: OAuthGrant, scope: string[], now: Date): Promise<Minted<AccessTokenRecord>> {
     const expiresAt = new Date(now.getTime() + this.options.accessTokenTtl * 1000);
-    return { value, record: { digest: digestToken(value), grantId, scope, expiresAt, createdAt: now } };
+    const value = this.jwt.enabled
+      ? await this.jwt.sign({ clientId: grant.clientId, userId: grant.userId, grantId: grant.id, scope, issuedAt: now, expiresAt })
+      : generateOpaqueToken();
+    // A JWT is stored by digest too, so that introspection and revocation see it like any other token.
+    return { value, record: { digest: digestToken(value), grantId: grant.id, scope, expiresAt, createdAt: now } };
   }
 
   private mintRefreshToken(grantId: string, parentDigest: string | null, scope: string[], now: Date): Minted<RefreshTokenRecord> {
