@@ -6,6 +6,7 @@ module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test'],
   testRegex: '\\.e2e-spec\\.ts$',
+  globalSetup: '<rootDir>/test/global-setup.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
     '^@app/oauth$': '<rootDir>/libs/oauth/src',

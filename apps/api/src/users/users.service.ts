@@ -47,6 +47,22 @@ export class UsersService implements OnModuleInit {
     return this.users.count();
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: normalizeEmail(email) });
+  }
+
+  /** Disables or re-enables an account; `false` when there is no such user. */
+  async setDisabled(id: number, disabled: boolean): Promise<boolean> {
+    const result = await this.users.update({ id }, { disabled });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Replaces the password (hashed like at creation); `false` when there is no such user. */
+  async setPassword(id: number, password: string): Promise<boolean> {
+    const result = await this.users.update({ id }, { passwordHash: await this.hashPassword(password) });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** The active user with these credentials, or `null`; the same work is done whether or not the user exists. */
   async verifyCredentials(email: string, password: string): Promise<User | null> {
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });

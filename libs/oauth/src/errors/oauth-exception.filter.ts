@@ -7,21 +7,22 @@ import { OAuthError } from './oauth.error';
 
 /**
  * Matches the errors HTTP body parsers raise before any route runs (body too large, unsupported charset or
- * encoding, too many parameters): a 4xx `status` and a `type` such as `entity.too.large`. Nest has no class for
- * them and would answer 500; they are the client's mistake.
+ * encoding, too many parameters, a body its Content-Encoding cannot decode): `http-errors` objects with a 4xx
+ * `status`, marked `expose` (safe to show) and usually carrying a `type` such as `entity.too.large`. Nest has no
+ * class for them; they are the client's mistake.
  */
 export class BodyParserError {
   declare readonly status: number;
   declare readonly message: string;
 
   static [Symbol.hasInstance](value: unknown): boolean {
-    const error = value as { status?: unknown; type?: unknown } | null;
+    const error = value as { status?: unknown; type?: unknown; expose?: unknown } | null;
     return (
       value instanceof Error &&
       typeof error?.status === 'number' &&
       error.status >= 400 &&
       error.status < 500 &&
-      typeof error.type === 'string'
+      (typeof error.type === 'string' || error.expose === true)
     );
   }
 }

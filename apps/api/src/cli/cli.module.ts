@@ -1,0 +1,24 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { OAuthTypeOrmModule } from '@app/oauth';
+import type { AppConfig } from '../config/app-config';
+import { AppConfigModule } from '../config/app-config.module';
+import { DatabaseModule } from '../database/database.module';
+import { UserAccountsService } from '../users/user-accounts.service';
+import { UsersModule } from '../users/users.module';
+import { ClientAdminService } from './client-admin.service';
+import { TokenPurgeService } from './token-purge.service';
+
+/**
+ * What the admin CLI needs: the app's database and users, and the OAuth storage, without the HTTP layer, the
+ * OAuth module's token endpoint, or the demo seed.
+ */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [AppConfigModule.register(config), DatabaseModule, UsersModule, OAuthTypeOrmModule.forFeature()],
+      providers: [ClientAdminService, TokenPurgeService, UserAccountsService],
+    };
+  }
+}
