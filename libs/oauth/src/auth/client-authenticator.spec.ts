@@ -42,6 +42,16 @@ describe('ClientAuthenticator (RFC 6749 §2.3.1)', () => {
     await expect(authenticator.authenticate('WEB', 'web-secret')).resolves.toBeNull();
   });
 
+  it('never asks storage for an id no client can have (NUL, empty, over 128 characters)', async () => {
+    const findById = jest.spyOn(InMemoryClientRepository.prototype, 'findById');
+    try {
+      for (const id of ['we\u0000b', '', 'x'.repeat(129)]) await expect(authenticator.authenticate(id, 'web-secret')).resolves.toBeNull();
+      expect(findById).not.toHaveBeenCalled();
+    } finally {
+      findById.mockRestore();
+    }
+  });
+
   it('checks the stored hash once; later requests with the same secret skip scrypt', async () => {
     await expect(authenticator.authenticate('web', 'web-secret')).resolves.not.toBeNull();
     expect(verifySpy).toHaveBeenCalledTimes(1);

@@ -20,6 +20,8 @@ export class ClientAuthenticator {
   constructor(private readonly clients: ClientRepository) {}
 
   async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
+    // An id no client can have never reaches storage (PostgreSQL refuses NUL in text; ids are at most 128 long).
+    if (clientId.length === 0 || clientId.length > 128 || clientId.includes('\u0000')) return null;
     const client = await this.clients.findById(clientId);
     if (!client) return null;
     const secretDigest = createHash('sha256').update(secret, 'utf8').digest();

@@ -1,8 +1,14 @@
 import { Transform } from 'class-transformer';
-import { IsDefined, IsOptional, IsString } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Matches } from 'class-validator';
 
 /** RFC 6749 §3.2: a parameter sent without a value is treated as if it were omitted. */
 export const EmptyAsOmitted = () => Transform(({ value }) => (value === '' ? undefined : value));
+
+/**
+ * No parameter may hold a NUL character: no OAuth value contains one, and PostgreSQL refuses NUL in text, which
+ * would turn a client's garbage into a server error.
+ */
+const NoNul = () => Matches(/^[^\u0000]*$/);
 
 /**
  * The token endpoint's parameters (RFC 6749 §4.3.2, §6). Each must be a single string: the body parser turns a
@@ -13,37 +19,44 @@ export class TokenRequestDto {
   @EmptyAsOmitted()
   @IsDefined()
   @IsString()
+  @NoNul()
   grant_type: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   scope?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   username?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   password?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   refresh_token?: string;
 
   // Read by the client_secret_post strategy; declared so that a repeated value is refused here too.
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   client_id?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   client_secret?: string;
 }
 
@@ -52,20 +65,24 @@ export class TokenHintRequestDto {
   @EmptyAsOmitted()
   @IsDefined()
   @IsString()
+  @NoNul()
   token: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   token_type_hint?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   client_id?: string;
 
   @EmptyAsOmitted()
   @IsOptional()
   @IsString()
+  @NoNul()
   client_secret?: string;
 }
