@@ -6,8 +6,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@app/oauth$': '<rootDir>/libs/oauth/src',
-    '^@app/oauth/(.*)$': '<rootDir>/libs/oauth/src/$1',
+    '^@nest-oauth/server$': '<rootDir>/libs/oauth/src',
+    '^@nest-oauth/server/(.*)$': '<rootDir>/libs/oauth/src/$1',
   },
   testEnvironment: 'node',
 };

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { loadAppConfig } from '../apps/api/src/config/app-config';
-import { passwordGrant, startTestApp } from './support/test-app';
+import { passwordGrant, startTestApp, TEST_HTTP_ADAPTER } from './support/test-app';
 
 describe('the reference app', () => {
   it('answers GET /health when the app and its database are up', async () => {
@@ -8,7 +8,30 @@ describe('the reference app', () => {
     try {
       const response = await request(t.http).get('/health');
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ status: 'ok', database: 'up' });
+      // Terminus's report.
+      expect(response.body).toEqual({
+        status: 'ok',
+        info: { database: { status: 'up' } },
+        error: {},
+        details: { database: { status: 'up' } },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers GET /health with 503, naming the database, when the database is down', async () => {
+    const t = await startTestApp();
+    try {
+      await t.dataSource.destroy();
+      const response = await request(t.http).get('/health');
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({
+        status: 'error',
+        info: {},
+        error: { database: { status: 'down' } },
+        details: { database: { status: 'down' } },
+      });
     } finally {
       await t.close();
     }
@@ -29,5 +52,18 @@ describe('the reference app', () => {
     expect(() => loadAppConfig({ PORT: 'eighty', OAUTH_ACCESS_TOKEN_TTL: '-5', DATABASE_URL: 'mysql://x' })).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*OAUTH_ACCESS_TOKEN_TTL/,
     );
+  });
+
+  it('runs on Express unless HTTP_ADAPTER says fastify, and refuses any other platform', async () => {
+    expect(loadAppConfig({}).httpAdapter).toBe('express');
+    expect(loadAppConfig({ HTTP_ADAPTER: 'fastify' }).httpAdapter).toBe('fastify');
+    expect(() => loadAppConfig({ HTTP_ADAPTER: 'koa' })).toThrow(/HTTP_ADAPTER must be one of express, fastify, got "koa"/);
+    // The suite itself runs on the platform TEST_HTTP_ADAPTER names (npm run test:e2e:fastify), not silently on Express.
+    const t = await startTestApp();
+    try {
+      expect(t.app.getHttpAdapter().getType()).toBe(TEST_HTTP_ADAPTER);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthRefreshTokenEntity } from '@app/oauth';
+import { OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthRefreshTokenEntity } from '@nest-oauth/server/typeorm';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { DEMO } from './support/test-app';
+import { DEMO, TEST_HTTP_ADAPTER } from './support/test-app';
 
 /**
  * Crash safety: the production build, as `node main.js` runs it, is killed with SIGKILL in the middle of a load
@@ -70,7 +70,7 @@ function buildApp(outDir: string): { main: string; alias: string; log: string } 
   } catch (error) {
     log = String((error as { stdout?: string }).stdout ?? error);
   }
-  // `nest build` rewrites the "@app/oauth" path alias at compile time; plain tsc does not, so the child resolves
+  // `nest build` rewrites the "@nest-oauth/server" path alias at compile time; plain tsc does not, so the child resolves
   // it at run time to the compiled library instead.
   const alias = join(outDir, 'out', 'alias.js');
   writeFileSync(
@@ -79,7 +79,7 @@ function buildApp(outDir: string): { main: string; alias: string; log: string } 
 const path = require('path');
 const original = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (request === '@app/oauth' || request.startsWith('@app/oauth/')) request = path.join(__dirname, 'libs/oauth/src', request.slice('@app/oauth'.length));
+  if (request === '@nest-oauth/server' || request.startsWith('@nest-oauth/server/')) request = path.join(__dirname, 'libs/oauth/src', request.slice('@nest-oauth/server'.length));
   return original.call(this, request, ...rest);
 };
 `,
@@ -138,6 +138,7 @@ describe('crash safety: SIGKILL under load loses no token that was answered 200'
         PASSWORD_HASH_COST: '10',
         // Every request comes from 127.0.0.1: the per-IP limit would turn the load into 429s.
         OAUTH_TOKEN_RATE_LIMIT: '0',
+        HTTP_ADAPTER: TEST_HTTP_ADAPTER,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -9,7 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@app/oauth$': '<rootDir>/libs/oauth/src',
-    '^@app/oauth/(.*)$': '<rootDir>/libs/oauth/src/$1',
+    '^@nest-oauth/server$': '<rootDir>/libs/oauth/src',
+    '^@nest-oauth/server/(.*)$': '<rootDir>/libs/oauth/src/$1',
   },
 };

@@ -1,4 +1,4 @@
-import { AccessTokenRepository } from '@app/oauth';
+import { AccessTokenRepository } from '@nest-oauth/server';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';

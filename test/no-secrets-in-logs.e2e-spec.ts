@@ -1,5 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
@@ -8,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { loadAppConfig } from '../apps/api/src/config/app-config';
 import { createApp } from '../apps/api/src/create-app';
 import { UsersService } from '../apps/api/src/users/users.service';
-import { basicAuth, createClient, DEMO } from './support/test-app';
+import { basicAuth, createClient, DEMO, initApp, TEST_HTTP_ADAPTER } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -79,8 +78,8 @@ describe('no secret reaches the logs', () => {
   const entries: LogEntry[] = [];
   const restore: Array<() => void> = [];
   let database: TestDatabase | undefined;
-  let app: NestExpressApplication;
-  let http: ReturnType<NestExpressApplication['getHttpServer']>;
+  let app: INestApplication;
+  let http: ReturnType<INestApplication['getHttpServer']>;
 
   /** Every secret value the flow used or received, by what it is, for the report. */
   const secrets = new Map<string, string>();
@@ -128,9 +127,9 @@ describe('no secret reaches the logs', () => {
 
     // As startTestApp() does it, on whichever database the suite runs.
     database = await createTestDatabase();
-    const config = loadAppConfig({ ...database.env, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0' });
+    const config = loadAppConfig({ ...database.env, HTTP_ADAPTER: TEST_HTTP_ADAPTER, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0' });
     app = await createApp(config, { logger: new CaptureLogger(entries) });
-    await app.init();
+    await initApp(app);
     http = app.getHttpServer();
 
     const dataSource = app.get<DataSource>(getDataSourceToken());
@@ -243,6 +242,12 @@ describe('no secret reaches the logs', () => {
     expect(entries.length).toBeGreaterThan(0);
     const reuse = entries.filter((e) => e.source === 'nest' && e.level === 'warn' && e.context === 'OAuthEvents' && e.text.includes('refresh_token.reuse_detected'));
     expect(reuse).toHaveLength(1);
+  });
+
+  it('captured pino’s request lines too, so the check below covers them', () => {
+    const requestLines = entries.filter((e) => e.source === 'stdout' && e.text.includes('"msg":"request completed"'));
+    expect(requestLines.length).toBeGreaterThanOrEqual(15);
+    expect(requestLines.filter((e) => e.text.includes('"authorization":"[Redacted]"')).length).toBeGreaterThanOrEqual(10);
   });
 
   it('logged no token, secret, password or Authorization header', () => {

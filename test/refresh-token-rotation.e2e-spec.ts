@@ -1,4 +1,4 @@
-import { OAuthEvents, type OAuthEvent } from '@app/oauth';
+import { OAuthEvents, type OAuthEvent } from '@nest-oauth/server';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { basicAuth, createClient, DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_HTTP_ADAPTER } from './test-app';
 
 /** The built app (test/global-setup.js builds it before the suite). */
 export const BUILT_MAIN = join(__dirname, '../../dist/apps/api/apps/api/src/main.js');
@@ -26,7 +27,7 @@ export async function freePort(): Promise<number> {
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [BUILT_MAIN], {
-    env: { ...process.env, PORT: String(port), PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env },
+    env: { ...process.env, PORT: String(port), HTTP_ADAPTER: TEST_HTTP_ADAPTER, PASSWORD_HASH_COST: '10', OAUTH_TOKEN_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

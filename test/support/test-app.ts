@@ -1,6 +1,7 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { hashRandomSecret, OAuthClientEntity } from '@app/oauth';
+import { hashRandomSecret } from '@nest-oauth/server';
+import { OAuthClientEntity } from '@nest-oauth/server/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
@@ -19,9 +20,21 @@ export const DEMO = {
   basic: `Basic ${Buffer.from('breakout_app:123456789').toString('base64')}`,
 };
 
+/**
+ * The HTTP platform the suite runs on, passed to the app as `HTTP_ADAPTER`: `TEST_HTTP_ADAPTER=fastify` (what
+ * `npm run test:e2e:fastify` sets), Express otherwise.
+ */
+export const TEST_HTTP_ADAPTER = process.env.TEST_HTTP_ADAPTER || 'express';
+
+/** `app.init()`, then on Fastify `ready()`, without which `getHttpServer()` answers no request. */
+export async function initApp(app: INestApplication): Promise<void> {
+  await app.init();
+  if (app.getHttpAdapter().getType() === 'fastify') await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+}
+
 export interface TestApp {
-  app: NestExpressApplication;
-  http: ReturnType<NestExpressApplication['getHttpServer']>;
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
   dataSource: DataSource;
   /** The database this app runs on; pass it to `startTestApp` again to start a second instance on it. */
   database: TestDatabase;
@@ -41,13 +54,14 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: { 
   const keyDir = mkdtempSync(join(tmpdir(), 'oauth-keys-'));
   const config = loadAppConfig({
     ...database.env,
+    HTTP_ADAPTER: TEST_HTTP_ADAPTER,
     PASSWORD_HASH_COST: '10',
     OAUTH_TOKEN_RATE_LIMIT: '0',
     OAUTH_JWT_KEY_FILE: join(keyDir, 'jwt-signing-keys.json'),
     ...env,
   });
   const app = await createApp(config, { logger: false });
-  await app.init();
+  await initApp(app);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   return {
     app,

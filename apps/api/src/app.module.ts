@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OAuthModule, OAuthTypeOrmModule } from '@app/oauth';
+import { TerminusModule } from '@nestjs/terminus';
+import { OAuthModule } from '@nest-oauth/server';
+import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { loadJwtSigningKeys } from './config/jwt-signing-keys';
 import { APP_CONFIG } from './config/app-config.provider';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { appLoggerModule } from './logging/logging';
+import { StructuredOAuthEvents } from './logging/structured-oauth-events';
 import { MeController } from './me/me.controller';
 import { DemoSeedService } from './seed/demo-seed.service';
 import { UsersOAuthLookup } from './users/users-oauth.lookup';
@@ -14,11 +18,14 @@ import { UsersModule } from './users/users.module';
 /** The reference deployment: the OAuth module on TypeORM + sqlite, serving the seed API's `/me`. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `logging: false` leaves pino out (no request logs, no `x-request-id`): for tests that silence the app. */
+  static forRoot(config: AppConfig, { logging = true }: { logging?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.register(config),
+        ...(logging ? [appLoggerModule(config)] : []),
+        TerminusModule.forRoot(),
         DatabaseModule,
         UsersModule,
         OAuthModule.forRootAsync({
@@ -29,6 +36,7 @@ export class AppModule {
           },
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,
+          events: StructuredOAuthEvents,
           imports: [UsersModule],
         }),
       ],

@@ -1,22 +1,65 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { useFastifyFormBodies } from './fastify-form-body';
+import { REQUEST_ID_HEADER, requestId } from './logging/logging';
+import { setupOpenApi } from './openapi/openapi';
 
 /** Body size limit: token requests are a few hundred bytes, and nothing bigger should reach a handler. */
 const BODY_LIMIT = '16kb';
+/** The same limit in bytes, for Fastify (body-parser's "16kb" is 16 × 1024 bytes). */
+const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. */
+/**
+ * Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. `HTTP_ADAPTER`
+ * picks the platform (see `AppConfig.httpAdapter`); on Fastify, call `getHttpAdapter().getInstance().ready()` after
+ * `init()` before handing `getHttpServer()` to anything but `listen()`.
+ */
 export async function createApp(
   config: AppConfig,
   options: { logger?: LoggerService | LogLevel[] | false } = {},
-): Promise<NestExpressApplication> {
+): Promise<INestApplication> {
   // Only form bodies are parsed: no route of this API takes JSON, and the token endpoint must refuse it
   // (RFC 6749 §3.2). extended: false keeps "a[b]=c" a plain parameter name instead of a nested object.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, ...options });
-  app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
-  app.disable('x-powered-by');
+  // No logger given: JSON logs through pino (Nest's start-up lines wait for it). `logger: false` turns pino off
+  // too; a logger of the caller's gets Nest's logs while pino still writes the request lines.
+  const module = AppModule.forRoot(config, { logging: options.logger !== false });
+  const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, ...options };
+  let app: INestApplication;
+  if (config.httpAdapter === 'fastify') {
+    // Routing as Express's: case-insensitive, a trailing slash ignored. trustProxy stays off, as Express's
+    // "trust proxy" is: request.ip is the peer's address.
+    const logging = options.logger !== false;
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+      // pino-http names a request with requestId() only when it has no id yet, and @fastify/middie hands it the one
+      // Fastify gave the request: so Fastify's ids follow the same rule (the header is echoed below, as requestId()
+      // does on Express).
+      ...(logging ? { genReqId: (request: IncomingMessage) => requestId(request, { setHeader: () => undefined } as unknown as ServerResponse) } : {}),
+    });
+    const fastifyApp = await NestFactory.create<NestFastifyApplication>(module, adapter, nestOptions);
+    if (logging) fastifyApp.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+    // The same parsing as body-parser's below (see useFastifyFormBodies); Fastify sends no X-Powered-By.
+    await useFastifyFormBodies(fastifyApp, BODY_LIMIT_BYTES);
+    app = fastifyApp;
+  } else {
+    const expressApp = await NestFactory.create<NestExpressApplication>(module, nestOptions);
+    expressApp.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
+    expressApp.disable('x-powered-by');
+    app = expressApp;
+  }
+  if (options.logger === undefined) {
+    app.useLogger(app.get(PinoLogger));
+    // Nest would hold what it buffered until listen(); an app that is only init()ed must log too.
+    app.flushLogs();
+  }
   app.enableShutdownHooks();
+  setupOpenApi(app);
   return app;
 }

@@ -4,7 +4,8 @@ import { createApp } from './create-app';
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig(process.env);
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Express listens on every interface when given no host; Fastify only on localhost, so it is told.
+  await (config.httpAdapter === 'fastify' ? app.listen(config.port, '0.0.0.0') : app.listen(config.port));
 }
 
 bootstrap().catch((error: unknown) => {

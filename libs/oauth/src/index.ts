@@ -15,6 +15,7 @@ export { BearerGuard } from './auth/bearer.guard';
 export { ClientAuthGuard, ClientBasicGuard } from './auth/client-auth.guard';
 export type { OAuthPrincipal } from './auth/oauth-principal.interface';
 export { Principal } from './auth/principal.decorator';
+export { Public } from './auth/public.decorator';
 export { RequireUser } from './auth/require-user.decorator';
 export { Scopes } from './auth/scopes.decorator';
 
@@ -23,6 +24,7 @@ export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/o
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
 export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
 export type { IntrospectionResponse } from './introspection/introspection.service';
+export { OAUTH_OPENAPI_SECURITY, oauthOpenApi, type OAuthOpenApi, type OAuthOpenApiOptions, type OpenApiJsonObject } from './openapi/oauth-openapi';
 
 export { generateOpaqueToken } from './crypto/opaque-token';
 export { hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';
@@ -39,16 +41,9 @@ export { LoginAttemptRepository, type LoginLock } from './repositories/login-att
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
 
-export {
-  OAUTH_ENTITIES,
-  OAuthAccessTokenEntity,
-  OAuthClientEntity,
-  OAuthGrantEntity,
-  OAuthLoginAttemptEntity,
-  OAuthRefreshTokenEntity,
-} from './typeorm/entities';
-export { OAUTH_MIGRATIONS } from './typeorm/migrations';
-export { OAuthTypeOrmModule } from './typeorm/oauth-typeorm.module';
+// The TypeORM storage (entities, migrations, OAuthTypeOrmModule) is the `@nest-oauth/server/typeorm` entry point:
+// nothing exported here may load typeorm, an optional peer dependency.
 
 export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';
 export { OAuthInMemoryStorageModule } from './testing/oauth-in-memory-storage.module';
+export { OAuthTestingModule, OAuthTestingTokens, type MintTokenInput, type OAuthTestingModuleOptions } from './testing/oauth-testing.module';

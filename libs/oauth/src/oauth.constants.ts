@@ -18,3 +18,5 @@ export const OAUTH_PRINCIPAL_PROPERTY = 'user';
 export const OAUTH_ENDPOINT_PATHS = ['/oauth/token', '/oauth/revoke', '/oauth/introspect'];
 /** Metadata key under which `@RequireUser()` marks routes that need a resource owner behind the token. */
 export const OAUTH_REQUIRE_USER_KEY = 'oauth:require-user';
+/** Metadata key under which `@Public()` marks routes that `BearerGuard` lets through without a token. */
+export const OAUTH_PUBLIC_KEY = 'oauth:public';

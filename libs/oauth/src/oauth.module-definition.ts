@@ -18,8 +18,9 @@ export const {
   .setExtras<OAuthModuleExtras>({ isGlobal: false, imports: [] }, (definition, extras) => {
     if (!extras.storage) {
       throw new MisconfigurationError(
-        'OAuthModule needs a storage: pass `storage: OAuthTypeOrmModule.forFeature()` (or your own module that ' +
-          'exports ClientRepository, GrantRepository, AccessTokenRepository and RefreshTokenRepository).',
+        'OAuthModule needs a storage: pass `storage: OAuthTypeOrmModule.forFeature()` (from @nest-oauth/server/typeorm), ' +
+          '`OAuthInMemoryStorageModule.register()`, or your own module that ' +
+          'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository and LoginAttemptRepository.',
       );
     }
     return {

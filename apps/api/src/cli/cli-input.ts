@@ -1,4 +1,4 @@
-import type { OAuthGrantType } from '@app/oauth';
+import type { OAuthGrantType } from '@nest-oauth/server';
 
 /** A mistake in what the operator typed: printed as one line, never with a stack trace. */
 export class CliInputError extends Error {

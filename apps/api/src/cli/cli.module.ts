@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OAuthTypeOrmModule } from '@app/oauth';
+import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { OAuthGrantType } from '@app/oauth';
+import type { OAuthGrantType } from '@nest-oauth/server';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientRepository, generateOpaqueToken, GrantRepository, hashRandomSecret, hashSecret, type OAuthClient, type OAuthGrantType } from '@app/oauth';
+import { ClientRepository, generateOpaqueToken, GrantRepository, hashRandomSecret, hashSecret, type OAuthClient, type OAuthGrantType } from '@nest-oauth/server';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.provider';
 

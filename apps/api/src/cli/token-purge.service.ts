@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenRepository, GrantRepository, RefreshTokenRepository } from '@app/oauth';
+import { AccessTokenRepository, GrantRepository, RefreshTokenRepository } from '@nest-oauth/server';
 
 export interface PurgeCounts {
   accessTokens: number;

@@ -3,6 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 /** The reference app's configuration, read from the environment once at start. */
 export interface AppConfig {
   port: number;
+  /** Which Nest HTTP platform serves the app (`HTTP_ADAPTER`): `express` (the default) or `fastify`. */
+  httpAdapter: 'express' | 'fastify';
   production: boolean;
   /** `migrate`: run pending migrations at start (`DB_MIGRATE`). */
   database: { type: 'sqlite'; path: string; migrate: boolean } | { type: 'postgres'; url: string; schema?: string; migrate: boolean };
@@ -20,6 +22,8 @@ export interface AppConfig {
   };
   /** log2 of scrypt's N for user passwords; see `hashSecret`. */
   passwordHashCost: number;
+  /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export class ConfigurationError extends Error {
@@ -55,6 +59,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
+    httpAdapter: oneOf('HTTP_ADAPTER', ['express', 'fastify'] as const, 'express'),
     production: env.NODE_ENV === 'production',
     database: parseDatabase(env, problems),
     oauth: {
@@ -69,6 +74,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       jwt: { privateKeyPem: env.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(env.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
     },
     passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
+    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.
   if (config.oauth.accessTokenFormat === 'jwt' && !config.oauth.issuer) config.oauth.issuer = `http://localhost:${config.port}`;

@@ -1,4 +1,4 @@
-import type { OAuthJwtOptions } from '@app/oauth';
+import type { OAuthJwtOptions } from '@nest-oauth/server';
 import { exportJWK, generateKeyPair, importPKCS8, type JWK } from 'jose';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,4 +1,4 @@
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from '@app/oauth';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from '@nest-oauth/server/typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { hashSecret, OAuthClientEntity } from '@app/oauth';
+import { hashSecret } from '@nest-oauth/server';
+import { OAuthClientEntity } from '@nest-oauth/server/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.provider';

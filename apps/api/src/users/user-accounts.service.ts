@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GrantRepository } from '@app/oauth';
+import { GrantRepository } from '@nest-oauth/server';
 import type { NewUser } from './users.service';
 import { UsersService } from './users.service';
 import type { User } from './user.entity';

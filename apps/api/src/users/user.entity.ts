@@ -10,7 +10,7 @@ export class User {
   @Column({ type: 'varchar', length: 320 })
   email: string;
 
-  /** `hashSecret` output (scrypt); never the password. */
+  /** scrypt (`PasswordHasher`), or bcrypt from a migrated table until the user's next login; never the password. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UserLookup, type OAuthSubject } from '@app/oauth';
+import { UserLookup, type OAuthSubject } from '@nest-oauth/server';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 

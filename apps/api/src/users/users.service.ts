@@ -1,9 +1,7 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { hashSecret, verifySecret } from '@app/oauth';
 import type { Repository } from 'typeorm';
-import { APP_CONFIG } from '../config/app-config.provider';
-import type { AppConfig } from '../config/app-config';
+import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -19,19 +17,21 @@ export class UsersService implements OnModuleInit {
   /** Checked when the user is unknown, so that case costs what a wrong password costs. */
   private dummyHash: string;
 
+  private readonly logger = new Logger('UsersService');
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.dummyHash = await this.hashPassword('not a real password');
+    this.dummyHash = await this.hasher.hash('not a real password');
   }
 
   async create(input: NewUser): Promise<User> {
     const user = this.users.create({
       email: normalizeEmail(input.email),
-      passwordHash: await this.hashPassword(input.password),
+      passwordHash: await this.hasher.hash(input.password),
       firstname: input.firstname ?? '',
       lastname: input.lastname ?? '',
       roles: input.roles ?? ['USER'],
@@ -59,23 +59,33 @@ export class UsersService implements OnModuleInit {
 
   /** Replaces the password (hashed like at creation); `false` when there is no such user. */
   async setPassword(id: number, password: string): Promise<boolean> {
-    const result = await this.users.update({ id }, { passwordHash: await this.hashPassword(password) });
+    const result = await this.users.update({ id }, { passwordHash: await this.hasher.hash(password) });
     return (result.affected ?? 0) > 0;
   }
 
-  /** The active user with these credentials, or `null`; the same work is done whether or not the user exists. */
+  /**
+   * The active user with these credentials, or `null`; the same work is done whether or not the user exists. A
+   * successful login with a hash in an old format (bcrypt from a migrated table) replaces it with scrypt.
+   */
   async verifyCredentials(email: string, password: string): Promise<User | null> {
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });
-    const matches = await verifySecret(password, user?.passwordHash ?? this.dummyHash);
-    return user && matches && !user.disabled ? user : null;
+    const matches = await this.hasher.verify(password, user?.passwordHash ?? this.dummyHash);
+    if (!user || !matches || user.disabled) return null;
+    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user, password);
+    return user;
   }
 
-  /**
-   * scrypt, from node:crypto: memory-hard (GPUs and ASICs gain little against it), a recommendation of the OWASP
-   * Password Storage Cheat Sheet, and built into Node, so there is no native module to compile or download.
-   */
-  private hashPassword(password: string): Promise<string> {
-    return hashSecret(password, { cost: this.config.passwordHashCost });
+  /** Stores a fresh hash of the (just verified) password; a failure leaves the old hash, to be retried next login. */
+  private async rehash(user: User, password: string): Promise<void> {
+    const previous = user.passwordHash;
+    try {
+      const next = await this.hasher.hash(password);
+      // Only while the stored hash is still the one just verified: a password change in between wins.
+      const result = await this.users.update({ id: user.id, passwordHash: previous }, { passwordHash: next });
+      if ((result.affected ?? 0) > 0) user.passwordHash = next;
+    } catch (error) {
+      this.logger.warn(`Could not upgrade the password hash of user #${user.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
 import { OAuthError } from '../errors/oauth.error';
-import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_REQUIRE_USER_KEY, OAUTH_SCOPES_KEY } from '../oauth.constants';
+import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_PUBLIC_KEY, OAUTH_REQUIRE_USER_KEY, OAUTH_SCOPES_KEY } from '../oauth.constants';
 import { hasScopes } from '../scope/scope';
 import type { OAuthPrincipal } from './oauth-principal.interface';
 
@@ -10,6 +10,10 @@ import type { OAuthPrincipal } from './oauth-principal.interface';
  * Protects a host's route with an access token (RFC 6750) and enforces the route's `@Scopes()`. The principal
  * is then available through `@Principal()`. Failures follow RFC 6750 §3.1: no token is a bare 401 challenge,
  * a bad token 401 `invalid_token`, a missing scope 403 `insufficient_scope`.
+ *
+ * Use it per route or per controller (`@UseGuards(BearerGuard)`), or for the whole app
+ * (`{ provide: APP_GUARD, useClass: BearerGuard }`) with `@Public()` on the routes that need no token; the
+ * module's own endpoints are `@Public()` already.
  */
 @Injectable()
 export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
@@ -22,8 +26,9 @@ export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
     const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_KEY, targets)) return true;
+    await super.canActivate(context);
     const required = this.reflector.getAllAndOverride<string[] | undefined>(OAUTH_SCOPES_KEY, targets);
     const principal: OAuthPrincipal = context.switchToHttp().getRequest()[OAUTH_PRINCIPAL_PROPERTY];
     if (required && !hasScopes(principal.scopes, required)) throw OAuthError.insufficientScope(required);

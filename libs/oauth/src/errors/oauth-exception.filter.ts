@@ -1,30 +1,53 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { notAFormBody } from '../auth/form-body.guard';
 import { OAUTH_ENDPOINT_PATHS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { OAuthError } from './oauth.error';
 
 /**
+ * Fastify's own refusals of a request body (its `FST_ERR_CTP_*` errors), by message. Nest's RoutesResolver turns
+ * every FastifyError into `new HttpException(error.message, error.statusCode)` before a filter sees it, so the
+ * message, with its status, is what is left to recognise them by.
+ */
+const FASTIFY_BODY_ERRORS: ReadonlyMap<string, number> = new Map([
+  ['Request body is too large', 413], // FST_ERR_CTP_BODY_TOO_LARGE
+  ['Unsupported Media Type', 415], // FST_ERR_CTP_INVALID_MEDIA_TYPE: no parser for the type, or a malformed Content-Type
+  ['Request body size did not match Content-Length', 400], // FST_ERR_CTP_INVALID_CONTENT_LENGTH
+  ["Body cannot be empty when content-type is set to 'application/json'", 400], // FST_ERR_CTP_EMPTY_JSON_BODY
+  ["Body is not valid JSON but content-type is set to 'application/json'", 400], // FST_ERR_CTP_INVALID_JSON_BODY
+]);
+
+const isClientStatus = (status: unknown): status is number => typeof status === 'number' && status >= 400 && status < 500;
+
+/**
  * Matches the errors HTTP body parsers raise before any route runs (body too large, unsupported charset or
- * encoding, too many parameters, a body its Content-Encoding cannot decode): `http-errors` objects with a 4xx
- * `status`, marked `expose` (safe to show) and usually carrying a `type` such as `entity.too.large`. Nest has no
- * class for them; they are the client's mistake.
+ * encoding, too many parameters, a body its Content-Encoding cannot decode), on either platform:
+ * - Express's body-parser: `http-errors` objects with a 4xx `status`, marked `expose` (safe to show) and usually
+ *   carrying a `type` such as `entity.too.large`;
+ * - Fastify's content-type parsing: its `FST_ERR_CTP_*` FastifyErrors with a 4xx `statusCode`, which reach filters
+ *   as the `HttpException` Nest makes of them (see `FASTIFY_BODY_ERRORS`).
+ * Nest has no class for them; they are the client's mistake. Read the status with `bodyErrorStatus`.
  */
 export class BodyParserError {
-  declare readonly status: number;
   declare readonly message: string;
 
   static [Symbol.hasInstance](value: unknown): boolean {
-    const error = value as { status?: unknown; type?: unknown; expose?: unknown } | null;
-    return (
-      value instanceof Error &&
-      typeof error?.status === 'number' &&
-      error.status >= 400 &&
-      error.status < 500 &&
-      (typeof error.type === 'string' || error.expose === true)
-    );
+    if (!(value instanceof Error)) return false;
+    if (value instanceof HttpException) {
+      return typeof value.getResponse() === 'string' && FASTIFY_BODY_ERRORS.get(value.message) === value.getStatus();
+    }
+    const error = value as { status?: unknown; type?: unknown; expose?: unknown; code?: unknown; statusCode?: unknown };
+    if (isClientStatus(error.status)) return typeof error.type === 'string' || error.expose === true;
+    return value.name === 'FastifyError' && typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_') && isClientStatus(error.statusCode);
   }
+}
+
+/** The HTTP status of a `BodyParserError`. */
+function bodyErrorStatus(exception: BodyParserError): number {
+  const error = exception as { status?: unknown; statusCode?: unknown };
+  return isClientStatus(error.status) ? error.status : (error.statusCode as number);
 }
 
 /**
@@ -50,11 +73,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const path = String(adapter.getRequestUrl(request) ?? '').split('?')[0];
       if (!OAUTH_ENDPOINT_PATHS.some((endpoint) => path.endsWith(endpoint))) {
         // Not one of ours: answer as Nest would answer an HttpException of that status.
-        adapter.reply(response, { statusCode: exception.status, message: exception.message }, exception.status);
+        const status = bodyErrorStatus(exception);
+        adapter.reply(response, { statusCode: status, message: exception.message }, status);
         return;
       }
     }
-    const error = exception instanceof OAuthError ? exception : bodyError(exception.status);
+    const error = exception instanceof OAuthError ? exception : bodyError(exception);
     if (error.status >= 500) {
       // The cause goes to the log only; the client learns nothing about the server's insides.
       const cause = error.cause instanceof Error ? error.cause : undefined;
@@ -91,7 +115,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 }
 
 /** Fixed texts: a parser's own message may quote the input, and RFC 6749 §5.2 limits the characters allowed. */
-function bodyError(status: number): OAuthError {
+function bodyError(exception: BodyParserError): OAuthError {
+  const status = bodyErrorStatus(exception);
+  // Fastify refuses a body type it has no parser for (or a malformed Content-Type) before FormBodyGuard could: the
+  // same request on Express gets the guard's answer, so this one does too.
+  if (status === 415 && exception.message === 'Unsupported Media Type') return notAFormBody();
   const description =
     status === 413
       ? 'The request body is too large'

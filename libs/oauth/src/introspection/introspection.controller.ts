@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ClientAuthGuard } from '../auth/client-auth.guard';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { Public } from '../auth/public.decorator';
 import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter } from '../errors/oauth-exception.filter';
 import { oauthFormPipe } from '../token/oauth-form.pipe';
@@ -8,6 +9,8 @@ import { TokenHintRequestDto } from '../token/token-request.dto';
 import { IntrospectionService, type IntrospectionResponse } from './introspection.service';
 
 @Controller('oauth')
+// A host's global BearerGuard must not ask for an access token here.
+@Public()
 @UseFilters(OAuthEndpointExceptionFilter)
 export class IntrospectionController {
   constructor(private readonly introspection: IntrospectionService) {}

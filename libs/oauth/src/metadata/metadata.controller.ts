@@ -1,10 +1,13 @@
 import { Controller, Get, Header, Req } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
 import { ClientRepository } from '../repositories/client.repository';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 
 /** Authorization server metadata, RFC 8414 §3. */
 @Controller('.well-known')
+// A host's global BearerGuard must not ask for an access token here.
+@Public()
 export class MetadataController {
   constructor(
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,

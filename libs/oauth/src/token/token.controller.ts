@@ -2,6 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, UseFilters, UseGuards } from 
 import { AuthenticatedClient } from '../auth/authenticated-client.decorator';
 import { ClientAuthGuard } from '../auth/client-auth.guard';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { Public } from '../auth/public.decorator';
 import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter } from '../errors/oauth-exception.filter';
 import type { OAuthClient } from '../repositories/client.repository';
@@ -11,6 +12,8 @@ import type { TokenResponse } from './token-response';
 import { TokenService } from './token.service';
 
 @Controller('oauth')
+// A host's global BearerGuard must not ask for an access token here.
+@Public()
 @UseFilters(OAuthEndpointExceptionFilter)
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}

@@ -1,0 +1,17 @@
+// The `@nest-oauth/server/typeorm` entry point: the TypeORM storage. Kept apart from the core entry so that a
+// host on another storage never loads typeorm or @nestjs/typeorm (both optional peer dependencies).
+export {
+  OAUTH_ENTITIES,
+  OAuthAccessTokenEntity,
+  OAuthClientEntity,
+  OAuthGrantEntity,
+  OAuthLoginAttemptEntity,
+  OAuthRefreshTokenEntity,
+} from './entities';
+export { OAUTH_MIGRATIONS } from './migrations';
+export { OAuthTypeOrmModule } from './oauth-typeorm.module';
+export { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository';
+export { TypeOrmClientRepository } from './typeorm-client.repository';
+export { TypeOrmGrantRepository } from './typeorm-grant.repository';
+export { TypeOrmLoginAttemptRepository } from './typeorm-login-attempt.repository';
+export { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
