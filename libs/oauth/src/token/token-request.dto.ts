@@ -11,11 +11,29 @@ export const EmptyAsOmitted = () => Transform(({ value }) => (value === '' ? und
 const NoNul = () => Matches(/^[^\u0000]*$/);
 
 /**
+ * `client_secret_post` credentials (RFC 6749 §2.3.1), which any client-authenticated endpoint may receive. The
+ * passport strategy reads them; they are declared so that a repeated value is refused here too.
+ */
+class ClientCredentialsParams {
+  @EmptyAsOmitted()
+  @IsOptional()
+  @IsString()
+  @NoNul()
+  client_id?: string;
+
+  @EmptyAsOmitted()
+  @IsOptional()
+  @IsString()
+  @NoNul()
+  client_secret?: string;
+}
+
+/**
  * The token endpoint's parameters (RFC 6749 §4.3.2, §6). Each must be a single string: the body parser turns a
  * repeated parameter into an array, which fails `IsString` and becomes `invalid_request` (RFC 6749 §3.2).
  * Parameters not listed here are ignored, as §3.2 requires.
  */
-export class TokenRequestDto {
+export class TokenRequestDto extends ClientCredentialsParams {
   @EmptyAsOmitted()
   @IsDefined()
   @IsString()
@@ -45,23 +63,10 @@ export class TokenRequestDto {
   @IsString()
   @NoNul()
   refresh_token?: string;
-
-  // Read by the client_secret_post strategy; declared so that a repeated value is refused here too.
-  @EmptyAsOmitted()
-  @IsOptional()
-  @IsString()
-  @NoNul()
-  client_id?: string;
-
-  @EmptyAsOmitted()
-  @IsOptional()
-  @IsString()
-  @NoNul()
-  client_secret?: string;
 }
 
 /** The body of the revocation (RFC 7009 §2.1) and introspection (RFC 7662 §2.1) requests. */
-export class TokenHintRequestDto {
+export class TokenHintRequestDto extends ClientCredentialsParams {
   @EmptyAsOmitted()
   @IsDefined()
   @IsString()
@@ -73,16 +78,4 @@ export class TokenHintRequestDto {
   @IsString()
   @NoNul()
   token_type_hint?: string;
-
-  @EmptyAsOmitted()
-  @IsOptional()
-  @IsString()
-  @NoNul()
-  client_id?: string;
-
-  @EmptyAsOmitted()
-  @IsOptional()
-  @IsString()
-  @NoNul()
-  client_secret?: string;
 }
