@@ -34,42 +34,16 @@ export function fromClient(client: OAuthClient, createdAt = new Date()): OAuthCl
   };
 }
 
-export function toGrant(row: OAuthGrantEntity): OAuthGrant {
-  return {
-    id: row.id,
-    clientId: row.clientId,
-    userId: row.userId,
-    scope: splitList(row.scope),
-    createdAt: row.createdAt,
-    revokedAt: row.revokedAt,
-    revokedReason: row.revokedReason,
-  };
-}
 
 export function fromGrant(grant: OAuthGrant): OAuthGrantEntity {
   return { ...grant, scope: joinList(grant.scope) };
 }
 
-export function toAccessToken(row: OAuthAccessTokenEntity): AccessTokenRecord {
-  return { digest: row.digest, grantId: row.grantId, scope: splitList(row.scope), expiresAt: row.expiresAt, createdAt: row.createdAt };
-}
 
 export function fromAccessToken(token: AccessTokenRecord): OAuthAccessTokenEntity {
   return { ...token, scope: joinList(token.scope) };
 }
 
-export function toRefreshToken(row: OAuthRefreshTokenEntity): RefreshTokenRecord {
-  return {
-    digest: row.digest,
-    grantId: row.grantId,
-    parentDigest: row.parentDigest,
-    scope: splitList(row.scope),
-    expiresAt: row.expiresAt,
-    usedAt: row.usedAt,
-    sealedSuccessor: row.sealedSuccessor,
-    createdAt: row.createdAt,
-  };
-}
 
 export function fromRefreshToken(token: RefreshTokenRecord): OAuthRefreshTokenEntity {
   return { ...token, scope: joinList(token.scope) };

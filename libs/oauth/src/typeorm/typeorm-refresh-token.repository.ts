@@ -6,23 +6,45 @@ import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
-import { fromAccessToken, fromRefreshToken, toGrant, toRefreshToken } from './typeorm-mappers';
+import { fromAccessToken, fromRefreshToken, splitList } from './typeorm-mappers';
+import { instant, TokenLookup } from './typeorm-token-lookup';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
+  private readonly lookup: TokenLookup;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
+    this.lookup = new TokenLookup(dataSource, OAuthRefreshTokenEntity, [
+      'digest',
+      'grant_id',
+      'parent_digest',
+      'scope',
+      'expires_at',
+      'used_at',
+      'sealed_successor',
+      'created_at',
+    ]);
   }
 
   async findByDigest(digest: string): Promise<TokenWithGrant<RefreshTokenRecord> | null> {
-    const row = await this.dataSource
-      .getRepository(OAuthRefreshTokenEntity)
-      .createQueryBuilder('token')
-      .innerJoinAndSelect('token.grant', 'grant')
-      .where('token.digest = :digest', { digest })
-      .getOne();
-    return row?.grant ? { token: toRefreshToken(row), grant: toGrant(row.grant) } : null;
+    const found = await this.lookup.find(digest);
+    if (!found) return null;
+    const { token, grant } = found;
+    return {
+      token: {
+        digest: String(token.digest),
+        grantId: String(token.grant_id),
+        parentDigest: token.parent_digest === null ? null : String(token.parent_digest),
+        scope: splitList(String(token.scope)),
+        expiresAt: instant(token.expires_at)!,
+        usedAt: instant(token.used_at),
+        sealedSuccessor: token.sealed_successor === null ? null : String(token.sealed_successor),
+        createdAt: instant(token.created_at)!,
+      },
+      grant,
+    };
   }
 
   rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
