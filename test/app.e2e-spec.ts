@@ -1,3 +1,4 @@
+import { ConfigService } from '@nestjs/config';
 import request from 'supertest';
 import { loadAppConfig } from '../apps/api/src/config/app-config';
 import { passwordGrant, startTestApp, TEST_HTTP_ADAPTER } from './support/test-app';
@@ -32,6 +33,17 @@ describe('the reference app', () => {
         error: { database: { status: 'down' } },
         details: { database: { status: 'down' } },
       });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("takes the OAuth module's settings from @nestjs/config's ConfigService (forRootAsync)", async () => {
+    const t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: '1234' });
+    try {
+      expect(t.app.get(ConfigService).get('oauth.accessTokenTtl')).toBe(1234);
+      // What the module was configured with is what the token endpoint answers.
+      expect((await passwordGrant(t.http)).body.expires_in).toBe(1234);
     } finally {
       await t.close();
     }

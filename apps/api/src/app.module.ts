@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { OAuthModule } from '@nest-oauth/server';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { loadJwtSigningKeys } from './config/jwt-signing-keys';
-import { APP_CONFIG } from './config/app-config.provider';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { appLoggerModule } from './logging/logging';
@@ -29,8 +29,9 @@ export class AppModule {
         DatabaseModule,
         UsersModule,
         OAuthModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: async ({ oauth }: AppConfig) => {
+          inject: [ConfigService],
+          useFactory: async (settings: ConfigService<AppConfig, true>) => {
+            const oauth = settings.get('oauth', { infer: true });
             const { jwt, ...options } = oauth;
             return { ...options, realm: 'breakout', ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}) };
           },
