@@ -4,33 +4,21 @@ import { DataSource, LessThan } from 'typeorm';
 import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from '../repositories/access-token.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
-import { splitList } from './typeorm-mappers';
-import { instant, TokenLookup } from './typeorm-token-lookup';
+import { TokenLookup } from './typeorm-token-lookup';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
-  private readonly lookup: TokenLookup;
+  private readonly lookup: TokenLookup<object>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
-    this.lookup = new TokenLookup(dataSource, OAuthAccessTokenEntity, ['digest', 'grant_id', 'scope', 'expires_at', 'created_at']);
+    // An access token has no columns beyond those every token has.
+    this.lookup = new TokenLookup(dataSource, OAuthAccessTokenEntity, [], () => ({}));
   }
 
-  async findByDigest(digest: string): Promise<TokenWithGrant<AccessTokenRecord> | null> {
-    const found = await this.lookup.find(digest);
-    if (!found) return null;
-    const { token, grant } = found;
-    return {
-      token: {
-        digest: String(token.digest),
-        grantId: String(token.grant_id),
-        scope: splitList(String(token.scope)),
-        expiresAt: instant(token.expires_at)!,
-        createdAt: instant(token.created_at)!,
-      },
-      grant,
-    };
+  findByDigest(digest: string): Promise<TokenWithGrant<AccessTokenRecord> | null> {
+    return this.lookup.find(digest);
   }
 
   async delete(digest: string): Promise<void> {

@@ -6,45 +6,25 @@ import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
-import { fromAccessToken, fromRefreshToken, splitList } from './typeorm-mappers';
+import { fromAccessToken, fromRefreshToken } from './typeorm-mappers';
 import { instant, TokenLookup } from './typeorm-token-lookup';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
-  private readonly lookup: TokenLookup;
+  private readonly lookup: TokenLookup<Pick<RefreshTokenRecord, 'parentDigest' | 'usedAt' | 'sealedSuccessor'>>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
-    this.lookup = new TokenLookup(dataSource, OAuthRefreshTokenEntity, [
-      'digest',
-      'grant_id',
-      'parent_digest',
-      'scope',
-      'expires_at',
-      'used_at',
-      'sealed_successor',
-      'created_at',
-    ]);
+    this.lookup = new TokenLookup(dataSource, OAuthRefreshTokenEntity, ['parent_digest', 'used_at', 'sealed_successor'], (columns) => ({
+      parentDigest: columns.parent_digest === null ? null : String(columns.parent_digest),
+      usedAt: instant(columns.used_at),
+      sealedSuccessor: columns.sealed_successor === null ? null : String(columns.sealed_successor),
+    }));
   }
 
-  async findByDigest(digest: string): Promise<TokenWithGrant<RefreshTokenRecord> | null> {
-    const found = await this.lookup.find(digest);
-    if (!found) return null;
-    const { token, grant } = found;
-    return {
-      token: {
-        digest: String(token.digest),
-        grantId: String(token.grant_id),
-        parentDigest: token.parent_digest === null ? null : String(token.parent_digest),
-        scope: splitList(String(token.scope)),
-        expiresAt: instant(token.expires_at)!,
-        usedAt: instant(token.used_at),
-        sealedSuccessor: token.sealed_successor === null ? null : String(token.sealed_successor),
-        createdAt: instant(token.created_at)!,
-      },
-      grant,
-    };
+  findByDigest(digest: string): Promise<TokenWithGrant<RefreshTokenRecord> | null> {
+    return this.lookup.find(digest);
   }
 
   rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
