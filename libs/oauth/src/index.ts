@@ -9,6 +9,7 @@ export type {
   ResolvedOAuthOptions,
 } from './oauth-module-options.interface';
 
+export { AccessTokenCache } from './auth/access-token-cache';
 export { AccessTokenVerifier } from './auth/access-token.verifier';
 export { AuthenticatedClient } from './auth/authenticated-client.decorator';
 export { BearerGuard } from './auth/bearer.guard';

@@ -60,6 +60,15 @@ export interface OAuthModuleOptions {
    * @default 'opaque'
    */
   accessTokenFormat?: 'opaque' | 'jwt';
+  /**
+   * Seconds for which an instance remembers an opaque access token it has validated, so that repeated calls with
+   * it skip the database read. A revocation made through this instance (RFC 7009, refresh-token reuse, or a
+   * host's call to `AccessTokenCache.clear()` after revoking grants itself) takes effect at once; one made
+   * through another instance or process takes effect here within this many seconds. `0` reads storage on every
+   * call, so every revocation takes effect everywhere at once.
+   * @default 0
+   */
+  accessTokenCacheSeconds?: number;
   /** Signing keys for `accessTokenFormat: 'jwt'`. */
   jwt?: OAuthJwtOptions;
   /**

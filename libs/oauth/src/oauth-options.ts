@@ -15,6 +15,7 @@ const DEFAULTS: ResolvedOAuthOptions = {
   loginLockSeconds: 900,
   tokenRateLimit: 600,
   refreshTokenReuseGraceSeconds: 0,
+  accessTokenCacheSeconds: 0,
   accessTokenFormat: 'opaque',
   jwt: undefined,
 };
@@ -30,7 +31,7 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
     }
   }
-  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds'] as const) {
+  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);
     }

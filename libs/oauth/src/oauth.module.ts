@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AccessTokenCache } from './auth/access-token-cache';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
@@ -60,8 +61,9 @@ import { TokenService } from './token/token.service';
     RevocationService,
     IntrospectionService,
     AccessTokenVerifier,
+    AccessTokenCache,
     BearerStrategy,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

@@ -7,7 +7,7 @@
  * is written to a temporary directory (kept, and printed) when the app exits, and summarised for the load window
  * only (start-up, logins and shutdown excluded). The summary goes to test/bench/results/profile-latest.json.
  *
- *   BENCH_PROFILE_SECONDS [20]  BENCH_CONNECTIONS [10]  BENCH_PASSWORD_HASH_COST [17]
+ *   BENCH_PROFILE_SECONDS [20]  BENCH_CONNECTIONS [10]  BENCH_PASSWORD_HASH_COST [15]
  */
 
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -26,7 +26,7 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 async function runProfile({ log, cleanups }) {
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS || 20);
   const connections = Number(process.env.BENCH_CONNECTIONS || 10);
-  const passwordHashCost = Number(process.env.BENCH_PASSWORD_HASH_COST || 17);
+  const passwordHashCost = Number(process.env.BENCH_PASSWORD_HASH_COST || 15);
   const built = await prepareBuild({ snapshot: process.env.BENCH_SNAPSHOT !== '0', log });
   cleanups.push(() => built.remove());
   loadVerifySecret(built); // the build is complete enough to run

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 
 /** The reference app's configuration, read from the environment once at start. */
@@ -16,12 +17,16 @@ export interface AppConfig {
     loginLockSeconds: number;
     tokenRateLimit: number;
     refreshTokenReuseGraceSeconds: number;
+    /** See `OAuthModuleOptions.accessTokenCacheSeconds`; 0, the default, reads storage on every call. */
+    accessTokenCacheSeconds: number;
     accessTokenFormat: 'opaque' | 'jwt';
     /** Where the JWT signing key comes from, in `jwt` format. */
     jwt: { privateKeyPem?: string; keyFile: string };
   };
-  /** log2 of scrypt's N for user passwords; see `hashSecret`. */
+  /** log2 of scrypt's N for user passwords (with p = 3, see `PasswordHasher`); see `hashSecret`. */
   passwordHashCost: number;
+  /** How many password hashes `PasswordHasher` runs at once (`PASSWORD_HASH_CONCURRENCY`); the rest wait their turn. */
+  passwordHashConcurrency: number;
   /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -31,6 +36,15 @@ export class ConfigurationError extends Error {
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/api.sqlite';
+const MAX_PASSWORD_HASH_CONCURRENCY = 64;
+
+/**
+ * One password hash per core the process may use: hashing is CPU-bound, so more at once only hold more memory
+ * (32 MiB each at the default cost) without finishing any sooner.
+ */
+export function defaultPasswordHashConcurrency(): number {
+  return Math.min(availableParallelism(), MAX_PASSWORD_HASH_CONCURRENCY);
+}
 
 /**
  * Reads and checks the environment. Every problem is reported at once, in one message, so a misconfigured
@@ -70,10 +84,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
       tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
       refreshTokenReuseGraceSeconds: integer('OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS', 0, 0, 300),
+      accessTokenCacheSeconds: integer('OAUTH_ACCESS_TOKEN_CACHE_SECONDS', 0, 0, 300),
       accessTokenFormat: oneOf('OAUTH_ACCESS_TOKEN_FORMAT', ['opaque', 'jwt'] as const, 'opaque'),
       jwt: { privateKeyPem: env.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(env.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
     },
-    passwordHashCost: integer('PASSWORD_HASH_COST', 17, 10, 20),
+    // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
+    passwordHashCost: integer('PASSWORD_HASH_COST', 15, 10, 20),
+    passwordHashConcurrency: integer('PASSWORD_HASH_CONCURRENCY', defaultPasswordHashConcurrency(), 1, MAX_PASSWORD_HASH_CONCURRENCY),
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.

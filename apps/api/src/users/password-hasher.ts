@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hashSecret, verifySecret } from '@nest-oauth/server';
 import { compare as bcryptCompare } from 'bcryptjs';
+import pLimit from 'p-limit';
 import { APP_CONFIG } from '../config/app-config.provider';
-import type { AppConfig } from '../config/app-config';
+import { defaultPasswordHashConcurrency, type AppConfig } from '../config/app-config';
 
 /**
  * A bcrypt hash as Spring Security's BCryptPasswordEncoder (and most bcrypt libraries) write it:
@@ -15,6 +16,12 @@ const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
  */
 const BCRYPT_MIN_COST = 4;
 const BCRYPT_MAX_COST = 16;
+/**
+ * scrypt's p for new hashes. With the default cost of 15 this is the OWASP Password Storage Cheat Sheet's
+ * N = 2^15, r = 8, p = 3 row: as strong as N = 2^17, p = 1, but 32 MiB per hash instead of 128 MiB, and each
+ * hash running at once holds that much. `needsRehash` weighs N × p, so hashes written at 2^17, p = 1 stay.
+ */
+const PASSWORD_HASH_PARALLELISM = 3;
 
 /**
  * How this app stores and checks user passwords. New hashes are scrypt (`hashSecret`). Verification also accepts
@@ -23,18 +30,34 @@ const BCRYPT_MAX_COST = 16;
  */
 @Injectable()
 export class PasswordHasher {
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'passwordHashCost'>) {}
+  /**
+   * Every hash and verification waits here for one of `passwordHashConcurrency` slots. Each scrypt holds its
+   * memory for its whole run, and libuv's pool (4 threads by default) that runs it also runs sqlite's queries:
+   * more hashes at once than cores add memory and starve database reads, and finish no sooner.
+   */
+  private readonly limit: pLimit.Limit;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'passwordHashCost'> & Partial<Pick<AppConfig, 'passwordHashConcurrency'>>,
+  ) {
+    // Absent only where a hasher is built by hand (specs): then the configuration's own default.
+    this.limit = pLimit(config.passwordHashConcurrency ?? defaultPasswordHashConcurrency());
+  }
 
   /**
    * scrypt, from node:crypto: memory-hard (GPUs and ASICs gain little against it), a recommendation of the OWASP
    * Password Storage Cheat Sheet, and built into Node, so there is no native module to compile or download.
    */
   hash(password: string): Promise<string> {
-    return hashSecret(password, { cost: this.config.passwordHashCost });
+    return this.limit(() => hashSecret(password, { cost: this.config.passwordHashCost, parallelism: PASSWORD_HASH_PARALLELISM }));
   }
 
   /** Whether `password` matches `stored`, a scrypt or a bcrypt hash; `false` for anything else, damaged hashes included. */
-  async verify(password: string, stored: string): Promise<boolean> {
+  verify(password: string, stored: string): Promise<boolean> {
+    return this.limit(() => this.check(password, stored));
+  }
+
+  private async check(password: string, stored: string): Promise<boolean> {
     const bcrypt = BCRYPT_HASH.exec(stored);
     if (bcrypt) {
       const cost = Number(bcrypt[1]);
@@ -48,10 +71,13 @@ export class PasswordHasher {
 
   /**
    * Whether `stored` should be replaced by a fresh `hash()` once the password is known to match: anything that is
-   * not scrypt (bcrypt, from a migration), and scrypt below the configured cost (after the cost was raised).
+   * not scrypt (bcrypt, from a migration), and scrypt with less work than the configured setting (after the cost
+   * was raised). Work is N × p, not N alone: a hash at 2^17, p = 1, from before p = 3, is no weaker than
+   * 2^15, p = 3, and rewriting it would only cost every such user a write at their next login.
    */
   needsRehash(stored: string): boolean {
-    const [scheme, cost] = stored.split('$');
-    return scheme !== 'scrypt' || !(Number(cost) >= this.config.passwordHashCost);
+    const [scheme, cost, , parallelism] = stored.split('$');
+    if (scheme !== 'scrypt') return true;
+    return !(2 ** Number(cost) * Number(parallelism) >= 2 ** this.config.passwordHashCost * PASSWORD_HASH_PARALLELISM);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EntityStatements } from '@nest-oauth/server/typeorm';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
@@ -18,6 +19,9 @@ export class UsersService implements OnModuleInit {
   private dummyHash: string;
 
   private readonly logger = new Logger('UsersService');
+
+  /** The look-up by id runs on every refresh and every `/me`: a hand-written query, not the query builder. */
+  private byId?: EntityStatements<User>;
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -40,7 +44,8 @@ export class UsersService implements OnModuleInit {
   }
 
   findById(id: number): Promise<User | null> {
-    return this.users.findOneBy({ id });
+    this.byId ??= new EntityStatements(this.users.manager.connection, User);
+    return this.byId.findOneBy('id', id);
   }
 
   count(): Promise<number> {
@@ -68,7 +73,8 @@ export class UsersService implements OnModuleInit {
    * successful login with a hash in an old format (bcrypt from a migrated table) replaces it with scrypt.
    */
   async verifyCredentials(email: string, password: string): Promise<User | null> {
-    const user = await this.users.findOneBy({ email: normalizeEmail(email) });
+    // Logins are bound by the password hash; the query builder's cost does not show beside it.
+    const user = await this.findByEmail(email);
     const matches = await this.hasher.verify(password, user?.passwordHash ?? this.dummyHash);
     if (!user || !matches || user.disabled) return null;
     if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user, password);

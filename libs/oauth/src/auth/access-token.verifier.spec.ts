@@ -4,6 +4,7 @@ import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { InMemoryAccessTokenRepository } from '../testing/in-memory.repositories';
 import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
 import { resolveOAuthOptions } from '../oauth-options';
+import { AccessTokenCache } from './access-token-cache';
 import { AccessTokenVerifier } from './access-token.verifier';
 
 describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
@@ -16,7 +17,8 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
 
   beforeEach(() => {
     store = new InMemoryOAuthStore();
-    verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(resolveOAuthOptions()));
+    const options = resolveOAuthOptions();
+    verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(options), new AccessTokenCache(options));
     grant = { id: 'grant-1', clientId: 'web', userId: 'user-7', scope: ['read', 'write'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
     token = generateOpaqueToken();
     store.grants.set(grant.id, grant);
@@ -64,5 +66,83 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
     await expect(verifier.verify(token)).resolves.toBeNull();
     store.accessTokens.get(digestToken(token))!.expiresAt = new Date(Date.now() + 60_000);
     await expect(verifier.verify(token)).resolves.not.toBeNull();
+  });
+});
+
+describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
+  const issuedAt = new Date('2030-01-01T00:00:00.000Z');
+  const expiresAt = new Date('2030-01-01T01:00:00.000Z');
+  let store: InMemoryOAuthStore;
+  let repository: InMemoryAccessTokenRepository;
+  let cache: AccessTokenCache;
+  let verifier: AccessTokenVerifier;
+  let token: string;
+  const grant: OAuthGrant = { id: 'grant-1', clientId: 'web', userId: 'user-7', scope: ['read'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
+
+  beforeEach(() => {
+    store = new InMemoryOAuthStore();
+    repository = new InMemoryAccessTokenRepository(store);
+    const options = resolveOAuthOptions({ accessTokenCacheSeconds: 30 });
+    cache = new AccessTokenCache(options);
+    verifier = new AccessTokenVerifier(repository, new JwtAccessTokenService(options), cache);
+    token = generateOpaqueToken();
+    store.grants.set(grant.id, { ...grant });
+    store.accessTokens.set(digestToken(token), { digest: digestToken(token), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
+  });
+
+  it('reads storage once for repeated checks of one token', async () => {
+    const reads = jest.spyOn(repository, 'findByDigest');
+    const first = await verifier.verify(token, issuedAt);
+    const second = await verifier.verify(token, issuedAt);
+    expect(second).toEqual(first);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('sees a revocation made elsewhere once the cache lifetime has passed, and at once after clear()', async () => {
+    await verifier.verify(token, issuedAt);
+    store.grants.set(grant.id, { ...grant, revokedAt: issuedAt, revokedReason: 'elsewhere' });
+    // Within the lifetime, the remembered validation stands: the bound the README states across instances.
+    await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
+    await expect(verifier.verify(token, new Date(issuedAt.getTime() + 29_999))).resolves.not.toBeNull();
+    await expect(verifier.verify(token, new Date(issuedAt.getTime() + 30_000))).resolves.toBeNull();
+
+    store.grants.set(grant.id, { ...grant });
+    await verifier.verify(token, issuedAt);
+    store.grants.set(grant.id, { ...grant, revokedAt: issuedAt, revokedReason: 'here' });
+    cache.clear();
+    await expect(verifier.verify(token, issuedAt)).resolves.toBeNull();
+  });
+
+  it('never serves a token past its own expiry, however recently it was validated', async () => {
+    await verifier.verify(token, issuedAt);
+    await expect(verifier.verify(token, expiresAt)).resolves.toBeNull();
+  });
+
+  it('remembers nothing about tokens it refused', async () => {
+    const unknown = generateOpaqueToken();
+    await expect(verifier.verify(unknown, issuedAt)).resolves.toBeNull();
+    store.accessTokens.set(digestToken(unknown), { digest: digestToken(unknown), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
+    await expect(verifier.verify(unknown, issuedAt)).resolves.not.toBeNull();
+  });
+
+  it('hands out a frozen principal, so one request cannot change what the next one sees', async () => {
+    await verifier.verify(token, issuedAt);
+    const principal = (await verifier.verify(token, issuedAt))!;
+    expect(Object.isFrozen(principal)).toBe(true);
+    expect(Object.isFrozen(principal.scopes)).toBe(true);
+  });
+});
+
+describe('AccessTokenCache', () => {
+  it('is off by default, remembering nothing', () => {
+    const cache = new AccessTokenCache(resolveOAuthOptions());
+    const principal = { userId: null, clientId: 'c', scopes: [], grantId: 'g', expiresAt: new Date(Date.now() + 60_000) };
+    cache.remember('digest', principal, new Date());
+    expect(cache.enabled).toBe(false);
+    expect(cache.get('digest', new Date())).toBeUndefined();
+  });
+
+  it('refuses a negative lifetime at boot', () => {
+    expect(() => resolveOAuthOptions({ accessTokenCacheSeconds: -1 })).toThrow('accessTokenCacheSeconds must be a whole number');
   });
 });

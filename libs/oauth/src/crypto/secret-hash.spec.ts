@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { constantTimeEqual, hashRandomSecret, hashSecret, verifySecret } from './secret-hash';
 
 /** A low scrypt cost keeps the suite fast; the format and the checks are the same at any cost. */
@@ -20,7 +21,7 @@ describe('hashSecret / verifySecret (scrypt)', () => {
     const stored = await hashSecret('s3cret-value', FAST);
     expect(stored).not.toContain('s3cret-value');
     const [scheme, cost, r, p, salt, hash] = stored.split('$');
-    expect([scheme, cost, r, p]).toEqual(['scrypt', '10', '8', '1']);
+    expect([scheme, cost, r, p]).toEqual(['scrypt', '10', '8', '3']);
     expect(Buffer.from(salt, 'base64url')).toHaveLength(16);
     expect(Buffer.from(hash, 'base64url')).toHaveLength(32);
   });
@@ -38,6 +39,30 @@ describe('hashSecret / verifySecret (scrypt)', () => {
     const dearer = await hashSecret('secret', { cost: 11 });
     await expect(verifySecret('secret', cheap)).resolves.toBe(true);
     await expect(verifySecret('secret', dearer)).resolves.toBe(true);
+  });
+
+  it("defaults to OWASP's N = 2^15, r = 8, p = 3 (32 MiB)", async () => {
+    const stored = await hashSecret('secret');
+    expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '15', '8', '3']);
+    await expect(verifySecret('secret', stored)).resolves.toBe(true);
+  });
+
+  it('hashes with the parallelism asked for, and verifies with the one written in the hash', async () => {
+    const stored = await hashSecret('secret', { cost: 10, parallelism: 5 });
+    expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '10', '8', '5']);
+    await expect(verifySecret('secret', stored)).resolves.toBe(true);
+    await expect(verifySecret('secreT', stored)).resolves.toBe(false);
+  });
+
+  it('still verifies hashes written with p = 1, the format before p = 3 became the default', async () => {
+    // Made with node:crypto directly, as the earlier hashSecret did (there at cost 17; 10 here for speed).
+    const salt = randomBytes(16);
+    const hash = scryptSync('old password', salt, 32, { N: 2 ** 10, r: 8, p: 1 });
+    const stored = ['scrypt', 10, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
+    await expect(verifySecret('old password', stored)).resolves.toBe(true);
+    await expect(verifySecret('old passworD', stored)).resolves.toBe(false);
+    // p is read from the hash: the same bytes claiming p = 3 no longer match.
+    await expect(verifySecret('old password', stored.replace('scrypt$10$8$1$', 'scrypt$10$8$3$'))).resolves.toBe(false);
   });
 
   it('treats canonically equivalent Unicode spellings as the same secret (NFC)', async () => {
@@ -101,6 +126,8 @@ describe('verifySecret on damaged stored hashes', () => {
       [scheme, '60', r, p, salt, hash],
       [scheme, '10.5', r, p, salt, hash],
       [scheme, cost, '-1', p, salt, hash],
+      [scheme, cost, r, '0', salt, hash],
+      [scheme, cost, r, '17', salt, hash],
       [scheme, cost, r, p, '', hash],
     ];
     for (const parts of damaged) await expect(verifySecret('s', parts.join('$'))).resolves.toBe(false);

@@ -11,6 +11,7 @@ export {
 export { OAUTH_MIGRATIONS } from './migrations';
 export { OAuthTypeOrmModule } from './oauth-typeorm.module';
 export { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository';
+export { EntityStatements } from './typeorm-entity-statements';
 export { TypeOrmClientRepository } from './typeorm-client.repository';
 export { TypeOrmGrantRepository } from './typeorm-grant.repository';
 export { TypeOrmLoginAttemptRepository } from './typeorm-login-attempt.repository';

@@ -3,21 +3,26 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
+import { EntityStatements } from './typeorm-entity-statements';
 import { fromClient, toClient } from './typeorm-mappers';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmClientRepository extends ClientRepository {
+  private readonly statements: EntityStatements<OAuthClientEntity>;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
+    this.statements = new EntityStatements(dataSource, OAuthClientEntity);
   }
 
   private get rows() {
     return this.dataSource.getRepository(OAuthClientEntity);
   }
 
+  /** Every token request reads its client: one hand-written query. */
   async findById(id: string): Promise<OAuthClient | null> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.statements.findOneBy('id', id);
     return row ? toClient(row) : null;
   }
 
@@ -25,7 +30,7 @@ export class TypeOrmClientRepository extends ClientRepository {
     return inTransaction(this.dataSource, async (manager) => {
       // Checked inside the transaction, and the primary key refuses a duplicate that slips past the check.
       if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
-      await manager.createQueryBuilder().insert().into(OAuthClientEntity).values(fromClient(client)).updateEntity(false).execute();
+      await this.statements.insert(manager, fromClient(client));
       return true;
     });
   }

@@ -5,23 +5,28 @@ import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositor
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
+import { EntityStatements } from './typeorm-entity-statements';
 import { fromAccessToken, fromGrant, fromRefreshToken } from './typeorm-mappers';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
 export class TypeOrmGrantRepository extends GrantRepository {
+  private readonly grantRows: EntityStatements<OAuthGrantEntity>;
+  private readonly accessRows: EntityStatements<OAuthAccessTokenEntity>;
+  private readonly refreshRows: EntityStatements<OAuthRefreshTokenEntity>;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
+    this.grantRows = new EntityStatements(dataSource, OAuthGrantEntity);
+    this.accessRows = new EntityStatements(dataSource, OAuthAccessTokenEntity);
+    this.refreshRows = new EntityStatements(dataSource, OAuthRefreshTokenEntity);
   }
 
   async create(grant: OAuthGrant, tokens: GrantTokens): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      // Plain INSERTs: save() would SELECT first, and nothing here needs a value back from the database.
-      await manager.createQueryBuilder().insert().into(OAuthGrantEntity).values(fromGrant(grant)).updateEntity(false).execute();
-      await manager.createQueryBuilder().insert().into(OAuthAccessTokenEntity).values(fromAccessToken(tokens.accessToken)).updateEntity(false).execute();
-      if (tokens.refreshToken) {
-        await manager.createQueryBuilder().insert().into(OAuthRefreshTokenEntity).values(fromRefreshToken(tokens.refreshToken)).updateEntity(false).execute();
-      }
+      await this.grantRows.insert(manager, fromGrant(grant));
+      await this.accessRows.insert(manager, fromAccessToken(tokens.accessToken));
+      if (tokens.refreshToken) await this.refreshRows.insert(manager, fromRefreshToken(tokens.refreshToken));
     });
   }
 

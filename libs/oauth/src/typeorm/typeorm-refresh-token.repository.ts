@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan } from 'typeorm';
+import { DataSource, LessThan } from 'typeorm';
 import type { TokenWithGrant } from '../repositories/access-token.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
+import { EntityStatements } from './typeorm-entity-statements';
 import { fromAccessToken, fromRefreshToken } from './typeorm-mappers';
 import { instant, TokenLookup } from './typeorm-token-lookup';
 import { inTransaction } from './typeorm-transactions';
@@ -13,6 +14,10 @@ import { inTransaction } from './typeorm-transactions';
 @Injectable()
 export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
   private readonly lookup: TokenLookup<Pick<RefreshTokenRecord, 'parentDigest' | 'usedAt' | 'sealedSuccessor'>>;
+  private readonly refreshRows: EntityStatements<OAuthRefreshTokenEntity>;
+  private readonly accessRows: EntityStatements<OAuthAccessTokenEntity>;
+  /** The claim: of concurrent rotations of one token, only one finds `used_at` still NULL. */
+  private readonly claimSql: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -21,6 +26,12 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
       usedAt: instant(columns.used_at),
       sealedSuccessor: columns.sealed_successor === null ? null : String(columns.sealed_successor),
     }));
+    this.refreshRows = new EntityStatements(dataSource, OAuthRefreshTokenEntity);
+    this.accessRows = new EntityStatements(dataSource, OAuthAccessTokenEntity);
+    const rows = this.refreshRows;
+    this.claimSql =
+      `UPDATE ${rows.table} SET ${rows.column('usedAt')} = ${rows.parameter(1)}, ${rows.column('sealedSuccessor')} = ${rows.parameter(2)} ` +
+      `WHERE ${rows.column('digest')} = ${rows.parameter(3)} AND ${rows.column('usedAt')} IS NULL`;
   }
 
   findByDigest(digest: string): Promise<TokenWithGrant<RefreshTokenRecord> | null> {
@@ -28,17 +39,12 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
   }
 
   rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
+    const rows = this.refreshRows;
     return inTransaction(this.dataSource, async (manager) => {
-      // The conditional UPDATE is the claim: of concurrent rotations only one finds `used_at` still NULL.
-      const claim = await manager
-        .createQueryBuilder()
-        .update(OAuthRefreshTokenEntity)
-        .set({ usedAt, sealedSuccessor })
-        .where({ digest, usedAt: IsNull() })
-        .execute();
+      const claim = await manager.queryRunner!.query(this.claimSql, [rows.value('usedAt', usedAt), sealedSuccessor, digest], true);
       if (claim.affected !== 1) return false;
-      await manager.createQueryBuilder().insert().into(OAuthRefreshTokenEntity).values(fromRefreshToken(successor.refreshToken)).updateEntity(false).execute();
-      await manager.createQueryBuilder().insert().into(OAuthAccessTokenEntity).values(fromAccessToken(successor.accessToken)).updateEntity(false).execute();
+      await this.refreshRows.insert(manager, fromRefreshToken(successor.refreshToken));
+      await this.accessRows.insert(manager, fromAccessToken(successor.accessToken));
       return true;
     });
   }

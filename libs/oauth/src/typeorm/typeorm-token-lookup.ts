@@ -1,6 +1,7 @@
 import type { DataSource, EntityTarget } from 'typeorm';
 import type { TokenWithGrant } from '../repositories/access-token.repository';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
+import { EntityStatements } from './typeorm-entity-statements';
 import { splitList } from './typeorm-mappers';
 
 /** What every token row holds, whichever table it is in. */
@@ -30,8 +31,8 @@ export class TokenLookup<TExtra extends object> {
     /** Reads the extra columns, given by column name. */
     private readonly readExtra: (columns: Record<string, unknown>) => TExtra,
   ) {
-    const table = qualifiedTable(dataSource, entity);
-    const grants = qualifiedTable(dataSource, OAuthGrantEntity);
+    const table = new EntityStatements(dataSource, entity).table;
+    const grants = new EntityStatements(dataSource, OAuthGrantEntity).table;
     const parameter = dataSource.options.type === 'postgres' ? '$1' : '?';
     const columns = [...COMMON_COLUMNS, ...extraColumns];
     this.sql =
@@ -72,13 +73,4 @@ export class TokenLookup<TExtra extends object> {
 /** Epoch milliseconds (a number from sqlite, a string from pg's BIGINT) as a Date. */
 export function instant(value: unknown): Date | null {
   return value === null || value === undefined ? null : new Date(Number(value));
-}
-
-/** The table of an entity, schema-qualified and quoted for this database. */
-function qualifiedTable(dataSource: DataSource, entity: EntityTarget<object>): string {
-  return dataSource
-    .getMetadata(entity)
-    .tablePath.split('.')
-    .map((part) => dataSource.driver.escape(part))
-    .join('.');
 }

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, type Logger } from 'typeorm';
+import { inTransaction } from './typeorm-transactions';
+
+/** Records every statement the DataSource runs, in order. */
+class StatementLog implements Logger {
+  readonly statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  count(statement: string): number {
+    return this.statements.filter((candidate) => candidate === statement).length;
+  }
+}
+
+describe('inTransaction on sqlite (group commit)', () => {
+  let directory: string;
+  let dataSource: DataSource;
+  let log: StatementLog;
+
+  const insert = (id: number) => (manager: import('typeorm').EntityManager) => manager.query('INSERT INTO item (id) VALUES (?)', [id]);
+  const stored = async (): Promise<number[]> => (await dataSource.query('SELECT id FROM item ORDER BY id')).map((row: { id: number }) => row.id);
+
+  beforeEach(async () => {
+    // A file in WAL mode, as the app runs sqlite.
+    directory = mkdtempSync(join(tmpdir(), 'oauth-transactions-'));
+    log = new StatementLog();
+    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), enableWAL: true, logging: true, logger: log });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY)');
+    log.statements.length = 0;
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('commits writes queued while another commit runs together, each answered after its commit', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => inTransaction(dataSource, insert(index))));
+
+    expect(answers).toHaveLength(20);
+    expect(await stored()).toEqual(Array.from({ length: 20 }, (_, index) => index));
+    // The first write commits alone; the 19 that queued behind it share the next commit.
+    expect(log.count('BEGIN IMMEDIATE')).toBe(2);
+    expect(log.count('COMMIT')).toBe(2);
+  });
+
+  it('settles no write before the COMMIT that carries it', async () => {
+    const settledAfter: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) => inTransaction(dataSource, insert(index)).then(() => settledAfter.push(log.count('COMMIT')))),
+    );
+    // Whenever a write was answered, a COMMIT containing it had already run.
+    expect(settledAfter).toEqual([1, 2, 2, 2, 2]);
+  });
+
+  it('rolls back a failing write alone; the others in its group commit', async () => {
+    const first = inTransaction(dataSource, insert(1));
+    const results = await Promise.allSettled([
+      first,
+      inTransaction(dataSource, insert(2)),
+      inTransaction(dataSource, async (manager) => {
+        await manager.query('INSERT INTO item (id) VALUES (?)', [3]);
+        // A duplicate key fails after the work has already written a row: that row must go too.
+        await manager.query('INSERT INTO item (id) VALUES (?)', [2]);
+      }),
+      inTransaction(dataSource, insert(4)),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await stored()).toEqual([1, 2, 4]);
+  });
+
+  it('rolls back a failing write that commits alone, and goes on with the next', async () => {
+    await expect(inTransaction(dataSource, async (manager) => {
+      await manager.query('INSERT INTO item (id) VALUES (?)', [7]);
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    await inTransaction(dataSource, insert(8));
+
+    expect(await stored()).toEqual([8]);
+    expect(log.count('ROLLBACK')).toBe(1);
+  });
+
+  it('rejects every write of a group whose COMMIT fails, and keeps none of them', async () => {
+    // A deferred foreign key fails at COMMIT, not at the INSERT: the whole group is refused.
+    await dataSource.query('PRAGMA foreign_keys = ON');
+    await dataSource.query('CREATE TABLE child (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES item (id) DEFERRABLE INITIALLY DEFERRED)');
+    const blocker = inTransaction(dataSource, insert(100));
+    const group = [
+      inTransaction(dataSource, insert(1)),
+      inTransaction(dataSource, (manager) => manager.query('INSERT INTO child (id, item_id) VALUES (1, 999)')),
+      inTransaction(dataSource, insert(2)),
+    ];
+    await blocker;
+    const results = await Promise.allSettled(group);
+
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await stored()).toEqual([100]);
+    // The queue is not stuck afterwards.
+    await inTransaction(dataSource, insert(3));
+    expect(await stored()).toEqual([3, 100]);
+  });
+});
