@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { HotSql } from './typeorm-hot-sql';
 
 /** Named through the DataSource's API: TypeORM's deep import paths differ between 0.3 and 1.x. */
 type ColumnMetadata = ReturnType<DataSource['getMetadata']>['columns'][number];
@@ -17,11 +18,13 @@ export class EntityStatements<T extends ObjectLiteral> {
   private readonly insertSql: string;
   private readonly selectList: string;
   private readonly selectByColumn = new Map<string, string>();
+  private readonly sql: HotSql;
 
   constructor(
     private readonly dataSource: DataSource,
     entity: EntityTarget<T>,
   ) {
+    this.sql = new HotSql(dataSource);
     const metadata = dataSource.getMetadata(entity);
     this.table = metadata.tablePath
       .split('.')
@@ -51,7 +54,7 @@ export class EntityStatements<T extends ObjectLiteral> {
   /** One plain INSERT: nothing is read before or after. */
   async insert(manager: EntityManager, row: T): Promise<void> {
     const values = this.columns.map((column) => this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column));
-    await manager.query(this.insertSql, values);
+    await this.sql.changes(this.insertSql, values, manager);
   }
 
   /** The first row whose `property` equals `value`, or `null`. */
@@ -63,7 +66,7 @@ export class EntityStatements<T extends ObjectLiteral> {
       sql = `SELECT ${this.selectList} FROM ${this.table} WHERE ${this.column(property)} = ${this.parameter(1)}`;
       this.selectByColumn.set(property, sql);
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, [parameter]);
+    const rows = await this.sql.rows(sql, [parameter]);
     return rows[0] ? this.hydrate(rows[0]) : null;
   }
 

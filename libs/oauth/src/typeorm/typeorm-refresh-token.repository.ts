@@ -7,6 +7,7 @@ import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
 import { EntityStatements } from './typeorm-entity-statements';
+import { HotSql } from './typeorm-hot-sql';
 import { fromAccessToken, fromRefreshToken } from './typeorm-mappers';
 import { instant, TokenLookup } from './typeorm-token-lookup';
 import { inTransaction } from './typeorm-transactions';
@@ -18,6 +19,7 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
   private readonly accessRows: EntityStatements<OAuthAccessTokenEntity>;
   /** The claim: of concurrent rotations of one token, only one finds `used_at` still NULL. */
   private readonly claimSql: string;
+  private readonly sql: HotSql;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -26,6 +28,7 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
       usedAt: instant(columns.used_at),
       sealedSuccessor: columns.sealed_successor === null ? null : String(columns.sealed_successor),
     }));
+    this.sql = new HotSql(dataSource);
     this.refreshRows = new EntityStatements(dataSource, OAuthRefreshTokenEntity);
     this.accessRows = new EntityStatements(dataSource, OAuthAccessTokenEntity);
     const rows = this.refreshRows;
@@ -41,8 +44,8 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
   rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
     const rows = this.refreshRows;
     return inTransaction(this.dataSource, async (manager) => {
-      const claim = await manager.queryRunner!.query(this.claimSql, [rows.value('usedAt', usedAt), sealedSuccessor, digest], true);
-      if (claim.affected !== 1) return false;
+      const claimed = await this.sql.changes(this.claimSql, [rows.value('usedAt', usedAt), sealedSuccessor, digest], manager);
+      if (claimed !== 1) return false;
       await this.refreshRows.insert(manager, fromRefreshToken(successor.refreshToken));
       await this.accessRows.insert(manager, fromAccessToken(successor.accessToken));
       return true;

@@ -2,6 +2,7 @@ import type { DataSource, EntityTarget } from 'typeorm';
 import type { TokenWithGrant } from '../repositories/access-token.repository';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
 import { EntityStatements } from './typeorm-entity-statements';
+import { HotSql } from './typeorm-hot-sql';
 import { splitList } from './typeorm-mappers';
 
 /** What every token row holds, whichever table it is in. */
@@ -23,14 +24,16 @@ const COMMON_COLUMNS = ['digest', 'grant_id', 'scope', 'expires_at', 'created_at
  */
 export class TokenLookup<TExtra extends object> {
   private readonly sql: string;
+  private readonly hotSql: HotSql;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     entity: EntityTarget<object>,
     extraColumns: string[],
     /** Reads the extra columns, given by column name. */
     private readonly readExtra: (columns: Record<string, unknown>) => TExtra,
   ) {
+    this.hotSql = new HotSql(dataSource);
     const table = new EntityStatements(dataSource, entity).table;
     const grants = new EntityStatements(dataSource, OAuthGrantEntity).table;
     const parameter = dataSource.options.type === 'postgres' ? '$1' : '?';
@@ -43,7 +46,7 @@ export class TokenLookup<TExtra extends object> {
   }
 
   async find(digest: string): Promise<TokenWithGrant<TokenColumns & TExtra> | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(this.sql, [digest]);
+    const rows = await this.hotSql.rows(this.sql, [digest]);
     const row = rows[0];
     if (!row) return null;
     const token: Record<string, unknown> = {};
