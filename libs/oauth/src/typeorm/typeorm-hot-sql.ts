@@ -21,7 +21,8 @@ const preparedByDataSource = new WeakMap<DataSource, Map<string, Sqlite3Statemen
  * `Database#all()` and `#run()` compile the SQL, run it and finalize it on every call, three trips through
  * libuv's pool, and under load that was the largest single cost on the main thread. sqlite has one connection
  * per DataSource here, so a prepared statement runs inside whatever transaction that connection is in, exactly
- * as `manager.query()` would. Everywhere else this is `manager.query()`.
+ * as `manager.query()` would. (Being the driver's own statements, they do not show in TypeORM's query log.)
+ * Everywhere else this is `manager.query()`.
  */
 export class HotSql {
   private readonly prepared: Map<string, Sqlite3Statement> | null;

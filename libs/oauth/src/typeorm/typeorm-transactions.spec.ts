@@ -1,22 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource, type Logger } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { HotSql } from './typeorm-hot-sql';
 import { inTransaction } from './typeorm-transactions';
 
-/** Records every statement the DataSource runs, in order. */
-class StatementLog implements Logger {
-  readonly statements: string[] = [];
-  logQuery(query: string): void {
-    this.statements.push(query);
+/** Records the transaction-control statements inTransaction runs (through HotSql, as prepared statements), in order. */
+class StatementLog {
+  private readonly spy = jest.spyOn(HotSql.prototype, 'changes');
+  get statements(): string[] {
+    return this.spy.mock.calls.map(([sql]) => sql);
   }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
   count(statement: string): number {
     return this.statements.filter((candidate) => candidate === statement).length;
+  }
+  restore(): void {
+    this.spy.mockRestore();
   }
 }
 
@@ -31,14 +30,14 @@ describe('inTransaction on sqlite (group commit)', () => {
   beforeEach(async () => {
     // A file in WAL mode, as the app runs sqlite.
     directory = mkdtempSync(join(tmpdir(), 'oauth-transactions-'));
-    log = new StatementLog();
-    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), enableWAL: true, logging: true, logger: log });
+    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), enableWAL: true });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY)');
-    log.statements.length = 0;
+    log = new StatementLog();
   });
 
   afterEach(async () => {
+    log.restore();
     await dataSource.destroy();
     rmSync(directory, { recursive: true, force: true });
   });

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { HotSql } from './typeorm-hot-sql';
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -12,6 +13,8 @@ interface PendingWork {
 interface WriteQueue {
   pending: PendingWork[];
   writing: boolean;
+  /** BEGIN, COMMIT and the savepoints run many times a second under load: prepared once, like the hot queries. */
+  sql: HotSql;
 }
 
 const sqliteWriteQueues = new WeakMap<DataSource, WriteQueue>();
@@ -44,7 +47,7 @@ export function inTransaction<T>(dataSource: DataSource, work: Work<T>): Promise
   if (!SQLITE_DRIVERS.has(dataSource.options.type)) return dataSource.transaction(work);
   let queue = sqliteWriteQueues.get(dataSource);
   if (!queue) {
-    queue = { pending: [], writing: false };
+    queue = { pending: [], writing: false, sql: new HotSql(dataSource) };
     sqliteWriteQueues.set(dataSource, queue);
   }
   const result = new Promise<T>((resolve, reject) => queue.pending.push({ work, resolve: resolve as (value: unknown) => void, reject }));
@@ -55,25 +58,26 @@ export function inTransaction<T>(dataSource: DataSource, work: Work<T>): Promise
 async function drain(dataSource: DataSource, queue: WriteQueue): Promise<void> {
   queue.writing = true;
   try {
-    while (queue.pending.length > 0) await commitGroup(dataSource, queue.pending.splice(0, MAX_GROUP));
+    while (queue.pending.length > 0) await commitGroup(dataSource, queue.sql, queue.pending.splice(0, MAX_GROUP));
   } finally {
     queue.writing = false;
   }
 }
 
-async function commitGroup(dataSource: DataSource, group: PendingWork[]): Promise<void> {
+async function commitGroup(dataSource: DataSource, sql: HotSql, group: PendingWork[]): Promise<void> {
   const runner = dataSource.createQueryRunner();
+  const run = (statement: string) => sql.changes(statement, [], runner.manager);
   try {
-    await runQueued(group, runner);
+    await runQueued(group, runner, run);
   } finally {
     await runner.release();
   }
 }
 
-async function runQueued(group: PendingWork[], runner: QueryRunner): Promise<void> {
+async function runQueued(group: PendingWork[], runner: QueryRunner, run: (statement: string) => Promise<unknown>): Promise<void> {
   const outcomes: { ok: boolean; value: unknown }[] = [];
   try {
-    await runner.query('BEGIN IMMEDIATE');
+    await run('BEGIN IMMEDIATE');
   } catch (error) {
     for (const pending of group) pending.reject(error);
     return;
@@ -81,11 +85,11 @@ async function runQueued(group: PendingWork[], runner: QueryRunner): Promise<voi
   try {
     // A group of one needs no savepoint: if its work fails, the whole transaction is rolled back below.
     if (group.length === 1) outcomes.push(await settle(group[0].work, runner));
-    else for (const pending of group) outcomes.push(await inSavepoint(pending.work, runner));
+    else for (const pending of group) outcomes.push(await inSavepoint(pending.work, runner, run));
     if (group.length === 1 && !outcomes[0].ok) throw outcomes[0].value;
-    await runner.query('COMMIT');
+    await run('COMMIT');
   } catch (error) {
-    await runner.query('ROLLBACK').catch(() => undefined);
+    await run('ROLLBACK').catch(() => undefined);
     for (const pending of group) pending.reject(error);
     return;
   }
@@ -100,11 +104,11 @@ async function settle(work: Work<unknown>, runner: QueryRunner): Promise<{ ok: b
   }
 }
 
-async function inSavepoint(work: Work<unknown>, runner: QueryRunner): Promise<{ ok: boolean; value: unknown }> {
-  await runner.query('SAVEPOINT oauth_work');
+async function inSavepoint(work: Work<unknown>, runner: QueryRunner, run: (statement: string) => Promise<unknown>): Promise<{ ok: boolean; value: unknown }> {
+  await run('SAVEPOINT oauth_work');
   const outcome = await settle(work, runner);
   // ROLLBACK TO keeps the savepoint open; RELEASE ends it either way.
-  if (!outcome.ok) await runner.query('ROLLBACK TO SAVEPOINT oauth_work');
-  await runner.query('RELEASE SAVEPOINT oauth_work');
+  if (!outcome.ok) await run('ROLLBACK TO SAVEPOINT oauth_work');
+  await run('RELEASE SAVEPOINT oauth_work');
   return outcome;
 }
