@@ -51,7 +51,10 @@ export class EntityStatements<T extends ObjectLiteral> {
     return this.dataSource.driver.preparePersistentValue(value, this.columnOf(property));
   }
 
-  /** One plain INSERT: nothing is read before or after. */
+  /**
+   * One plain INSERT of every column: nothing is read before or after. The row carries every value itself;
+   * column defaults (a `@CreateDateColumn`'s, say) are not applied.
+   */
   async insert(manager: EntityManager, row: T): Promise<void> {
     const values = this.columns.map((column) => this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column));
     await this.sql.changes(this.insertSql, values, manager);
