@@ -16,6 +16,11 @@ const MAX_ENTRIES = 10_000;
 export class AccessTokenCache {
   private readonly entries: LRUCache<string, { principal: OAuthPrincipal; validUntil: number }> | null;
   private readonly lifetimeMs: number;
+  /**
+   * Counts `clear()`s. A validation read from storage before a revocation may finish after the revocation has
+   * cleared the cache; it must not be remembered then, or it would bring the revoked token back.
+   */
+  private clears = 0;
 
   constructor(@InjectOAuthOptions() options: ResolvedOAuthOptions) {
     this.lifetimeMs = options.accessTokenCacheSeconds * 1000;
@@ -35,9 +40,17 @@ export class AccessTokenCache {
     return undefined;
   }
 
-  /** Remembers a principal validated from storage at `now`; it is frozen, as every later request shares it. */
-  remember(digest: string, principal: OAuthPrincipal, now: Date): void {
-    if (!this.entries) return;
+  /** Take it before reading storage, and hand it to `remember()`. */
+  get generation(): number {
+    return this.clears;
+  }
+
+  /**
+   * Remembers a principal validated from storage at `now`, unless the cache was cleared since `generation` was
+   * taken; it is frozen, as every later request shares it.
+   */
+  remember(digest: string, principal: OAuthPrincipal, now: Date, generation: number): void {
+    if (!this.entries || generation !== this.clears) return;
     Object.freeze(principal.scopes);
     const validUntil = Math.min(now.getTime() + this.lifetimeMs, principal.expiresAt.getTime());
     this.entries.set(digest, { principal: Object.freeze(principal), validUntil });
@@ -45,6 +58,7 @@ export class AccessTokenCache {
 
   /** Forgets every token: call it after revoking anything, so that the revocation takes effect at once. */
   clear(): void {
+    this.clears++;
     this.entries?.clear();
   }
 }

@@ -125,6 +125,25 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
     await expect(verifier.verify(unknown, issuedAt)).resolves.not.toBeNull();
   });
 
+  it('does not remember a validation read before a revocation cleared the cache', async () => {
+    let release!: () => void;
+    const original = repository.findByDigest.bind(repository);
+    jest.spyOn(repository, 'findByDigest').mockImplementationOnce(async (digest) => {
+      const found = await original(digest);
+      // The read saw a live grant; the revocation lands while the answer is on its way.
+      await new Promise<void>((resolve) => (release = resolve));
+      return found;
+    });
+    const inFlight = verifier.verify(token, issuedAt);
+    await new Promise((resolve) => setImmediate(resolve));
+    store.grants.set(grant.id, { ...grant, revokedAt: issuedAt, revokedReason: 'here' });
+    cache.clear();
+    release();
+    await inFlight;
+
+    await expect(verifier.verify(token, issuedAt)).resolves.toBeNull();
+  });
+
   it('hands out a frozen principal, so one request cannot change what the next one sees', async () => {
     await verifier.verify(token, issuedAt);
     const principal = (await verifier.verify(token, issuedAt))!;
@@ -137,7 +156,7 @@ describe('AccessTokenCache', () => {
   it('is off by default, remembering nothing', () => {
     const cache = new AccessTokenCache(resolveOAuthOptions());
     const principal = { userId: null, clientId: 'c', scopes: [], grantId: 'g', expiresAt: new Date(Date.now() + 60_000) };
-    cache.remember('digest', principal, new Date());
+    cache.remember('digest', principal, new Date(), cache.generation);
     expect(cache.enabled).toBe(false);
     expect(cache.get('digest', new Date())).toBeUndefined();
   });

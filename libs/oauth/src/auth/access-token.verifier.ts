@@ -24,6 +24,7 @@ export class AccessTokenVerifier {
     const digest = digestToken(token);
     const cached = this.cache.get(digest, now);
     if (cached) return cached;
+    const generation = this.cache.generation;
     const found = await this.accessTokens.findByDigest(digest);
     if (!found || found.grant.revokedAt || found.token.expiresAt <= now) return null;
     const principal: OAuthPrincipal = {
@@ -33,7 +34,7 @@ export class AccessTokenVerifier {
       grantId: found.grant.id,
       expiresAt: found.token.expiresAt,
     };
-    this.cache.remember(digest, principal, now);
+    this.cache.remember(digest, principal, now, generation);
     return principal;
   }
 }
