@@ -34,15 +34,14 @@ export class TokenLookup<TExtra extends object> {
     private readonly readExtra: (columns: Record<string, unknown>) => TExtra,
   ) {
     this.hotSql = new HotSql(dataSource);
-    const table = new EntityStatements(dataSource, entity).table;
+    const tokens = new EntityStatements(dataSource, entity);
     const grants = new EntityStatements(dataSource, OAuthGrantEntity).table;
-    const parameter = dataSource.options.type === 'postgres' ? '$1' : '?';
     const columns = [...COMMON_COLUMNS, ...extraColumns];
     this.sql =
       `SELECT ${columns.map((column) => `t.${column} AS t_${column}`).join(', ')}, ` +
       'g.id AS g_id, g.client_id AS g_client_id, g.user_id AS g_user_id, g.scope AS g_scope, ' +
       'g.created_at AS g_created_at, g.revoked_at AS g_revoked_at, g.revoked_reason AS g_revoked_reason ' +
-      `FROM ${table} t INNER JOIN ${grants} g ON g.id = t.grant_id WHERE t.digest = ${parameter}`;
+      `FROM ${tokens.table} t INNER JOIN ${grants} g ON g.id = t.grant_id WHERE t.digest = ${tokens.parameter(1)}`;
   }
 
   async find(digest: string): Promise<TokenWithGrant<TokenColumns & TExtra> | null> {
