@@ -48,3 +48,11 @@ export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
 export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';
 export { OAuthInMemoryStorageModule } from './testing/oauth-in-memory-storage.module';
 export { OAuthTestingModule, OAuthTestingTokens, type MintTokenInput, type OAuthTestingModuleOptions } from './testing/oauth-testing.module';
+export {
+  describeOAuthStorageConformance,
+  openOAuthStorage,
+  storageConformanceCases,
+  type ConformanceTestFramework,
+  type OAuthStorageUnderTest,
+  type StorageConformanceCase,
+} from './testing/storage-conformance';

@@ -19,6 +19,12 @@ function withGrant<T extends { grantId: string }>(store: InMemoryOAuthStore, tok
   return token && grant ? { token: copy(token), grant: copy(grant) } : null;
 }
 
+/** Digests are unique, as the databases' unique indexes make them: a clash fails the whole write, before any of it. */
+function refuseTakenDigests(store: InMemoryOAuthStore, accessToken: AccessTokenRecord, refreshToken: RefreshTokenRecord | null): void {
+  if (store.accessTokens.has(accessToken.digest)) throw new Error('access token digest exists');
+  if (refreshToken && store.refreshTokens.has(refreshToken.digest)) throw new Error('refresh token digest exists');
+}
+
 /** Deletes up to `limit` entries of `map` that `matches`; returns how many. */
 function deleteWhere<T>(map: Map<string, T>, matches: (value: T) => boolean, limit = Infinity): number {
   let deleted = 0;
@@ -65,6 +71,8 @@ export class InMemoryGrantRepository extends GrantRepository {
   }
 
   async create(grant: OAuthGrant, tokens: GrantTokens): Promise<void> {
+    if (this.store.grants.has(grant.id)) throw new Error(`grant ${grant.id} exists`);
+    refuseTakenDigests(this.store, tokens.accessToken, tokens.refreshToken);
     this.store.grants.set(grant.id, copy(grant));
     this.store.accessTokens.set(tokens.accessToken.digest, copy(tokens.accessToken));
     if (tokens.refreshToken) this.store.refreshTokens.set(tokens.refreshToken.digest, copy(tokens.refreshToken));
@@ -134,6 +142,7 @@ export class InMemoryRefreshTokenRepository extends RefreshTokenRepository {
   async rotate(digest: string, usedAt: Date, successor: RotationSuccessor, sealedSuccessor: string | null): Promise<boolean> {
     const token = this.store.refreshTokens.get(digest);
     if (!token || token.usedAt) return false;
+    refuseTakenDigests(this.store, successor.accessToken, successor.refreshToken);
     Object.assign(token, { usedAt, sealedSuccessor });
     this.store.refreshTokens.set(successor.refreshToken.digest, copy(successor.refreshToken));
     this.store.accessTokens.set(successor.accessToken.digest, copy(successor.accessToken));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
 import { EntityStatements } from './typeorm-entity-statements';
@@ -26,13 +26,19 @@ export class TypeOrmClientRepository extends ClientRepository {
     return row ? toClient(row) : null;
   }
 
-  create(client: OAuthClient): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      // Checked inside the transaction, and the primary key refuses a duplicate that slips past the check.
-      if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
-      await this.statements.insert(manager, fromClient(client));
-      return true;
-    });
+  async create(client: OAuthClient): Promise<boolean> {
+    try {
+      return await inTransaction(this.dataSource, async (manager) => {
+        if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
+        await this.statements.insert(manager, fromClient(client));
+        return true;
+      });
+    } catch (error) {
+      // Two registrations of one id can both pass the check (PostgreSQL's READ COMMITTED); the primary key
+      // refuses the later insert, and that registration lost.
+      if (error instanceof QueryFailedError && (await this.rows.existsBy({ id: client.id }))) return false;
+      throw error;
+    }
   }
 
   async list(): Promise<OAuthClient[]> {

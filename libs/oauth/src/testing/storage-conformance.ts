@@ -1,0 +1,434 @@
+import { strict as assert } from 'node:assert';
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, type INestApplicationContext, Module, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
+import { AccessTokenRepository, type AccessTokenRecord } from '../repositories/access-token.repository';
+import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { GrantRepository, type OAuthGrant } from '../repositories/grant.repository';
+import { LoginAttemptRepository } from '../repositories/login-attempt.repository';
+import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
+
+/** The repositories a storage module provides to `OAuthModule`, as the conformance cases use them. */
+export interface OAuthStorageUnderTest {
+  clients: ClientRepository;
+  grants: GrantRepository;
+  accessTokens: AccessTokenRepository;
+  refreshTokens: RefreshTokenRepository;
+  loginAttempts: LoginAttemptRepository;
+  /** Frees what `open` took (connections, schemas, files). */
+  close(): Promise<void>;
+}
+
+/** The two functions of a test framework the suite needs; jest's and vitest's globals both fit. */
+export interface ConformanceTestFramework {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>, timeout?: number): void;
+}
+
+/** One requirement of the storage interfaces, run against a fresh, empty storage. */
+export interface StorageConformanceCase {
+  name: string;
+  run(storage: OAuthStorageUnderTest): Promise<void>;
+}
+
+/**
+ * Registers every conformance case as a test of `framework`: each opens a fresh, empty storage with `open`,
+ * runs, and closes it. Any implementation of the repository interfaces (another ORM, another database) proves
+ * with this that `OAuthModule` can rely on it, atomicity under concurrent calls included.
+ *
+ * ```ts
+ * import { describe, it } from 'vitest'; // or jest's globals
+ * describeOAuthStorageConformance({ describe, it }, 'Prisma storage', () =>
+ *   openOAuthStorage(MyPrismaOAuthStorageModule.forFeature(), [PrismaModule.forTest()]),
+ * );
+ * ```
+ */
+export function describeOAuthStorageConformance(
+  framework: ConformanceTestFramework,
+  name: string,
+  open: () => Promise<OAuthStorageUnderTest>,
+  options: { timeout?: number } = {},
+): void {
+  framework.describe(`${name}: OAuth storage conformance`, () => {
+    for (const conformanceCase of storageConformanceCases()) {
+      framework.it(
+        conformanceCase.name,
+        async () => {
+          const storage = await open();
+          try {
+            await conformanceCase.run(storage);
+          } finally {
+            await storage.close();
+          }
+        },
+        options.timeout ?? 30_000,
+      );
+    }
+  });
+}
+
+/**
+ * Opens a storage module (what `OAuthModule` takes as `storage`) in a Nest application context of its own, with
+ * `imports` beside it (a `TypeOrmModule.forRoot()`, say), and hands out its repositories.
+ */
+export async function openOAuthStorage(storage: DynamicModule, imports: ModuleMetadata['imports'] = []): Promise<OAuthStorageUnderTest> {
+  @Module({ imports: [...imports, storage] })
+  class StorageConformanceModule {}
+  const context: INestApplicationContext = await NestFactory.createApplicationContext(StorageConformanceModule, { logger: false, abortOnError: false });
+  return {
+    clients: context.get(ClientRepository, { strict: false }),
+    grants: context.get(GrantRepository, { strict: false }),
+    accessTokens: context.get(AccessTokenRepository, { strict: false }),
+    refreshTokens: context.get(RefreshTokenRepository, { strict: false }),
+    loginAttempts: context.get(LoginAttemptRepository, { strict: false }),
+    close: () => context.close(),
+  };
+}
+
+const NOW = new Date('2030-05-06T07:08:09.123Z');
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+const HOUR = 3_600_000;
+
+function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
+  return {
+    id: `client-${randomUUID()}`,
+    secretHash: `scrypt$${randomUUID()}`,
+    name: 'Conformance client',
+    grants: ['password', 'refresh_token'],
+    scopes: ['read', 'write', 'orders:read'],
+    defaultScopes: ['read'],
+    ...overrides,
+  };
+}
+
+function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
+  return { id: randomUUID(), clientId: 'web', userId: 'user-1', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+}
+
+function newAccessToken(grantId: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
+  return { digest: digestToken(generateOpaqueToken()), grantId, scope: ['read', 'write'], expiresAt: later(HOUR), createdAt: NOW, ...overrides };
+}
+
+function newRefreshToken(grantId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    digest: digestToken(generateOpaqueToken()),
+    grantId,
+    parentDigest: null,
+    scope: ['read', 'write'],
+    expiresAt: later(24 * HOUR),
+    usedAt: null,
+    sealedSuccessor: null,
+    createdAt: NOW,
+    ...overrides,
+  };
+}
+
+function successorOf(parent: RefreshTokenRecord, at = later(60_000)): RotationSuccessor {
+  return {
+    refreshToken: newRefreshToken(parent.grantId, { parentDigest: parent.digest, createdAt: at, expiresAt: new Date(at.getTime() + 24 * HOUR) }),
+    accessToken: newAccessToken(parent.grantId, { scope: ['read'], createdAt: at, expiresAt: new Date(at.getTime() + HOUR) }),
+  };
+}
+
+/** A grant stored with an access and a refresh token. */
+async function storedGrant(storage: OAuthStorageUnderTest, overrides: Partial<OAuthGrant> = {}) {
+  const grant = newGrant(overrides);
+  const accessToken = newAccessToken(grant.id);
+  const refreshToken = newRefreshToken(grant.id);
+  await storage.grants.create(grant, { accessToken, refreshToken });
+  return { grant, accessToken, refreshToken };
+}
+
+/**
+ * Deep equality that compares dates by their instant: a storage may hand back dates made in another realm (a
+ * test runner's sandbox, `structuredClone`), which strict equality would tell apart from the ones sent in.
+ */
+function assertSame(actual: unknown, expected: unknown, message?: string): void {
+  assert.deepEqual(comparable(actual), comparable(expected), message);
+}
+
+function comparable(value: unknown): unknown {
+  if (Object.prototype.toString.call(value) === '[object Date]') return { date: (value as Date).toISOString() };
+  if (Array.isArray(value)) return Array.from(value as unknown[], comparable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, comparable(entry)]));
+  return value;
+}
+
+async function assertRejects(promise: Promise<unknown>, message: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error !== undefined, message);
+}
+
+const LOGIN_POLICY = { maxFailures: 3, windowSeconds: 60, lockSeconds: 600 };
+
+/** Every requirement, in the words of the interfaces' documentation. */
+export function storageConformanceCases(): StorageConformanceCase[] {
+  return [
+    {
+      name: 'ClientRepository: a created client reads back equal, lists and all; an unknown id reads null',
+      async run({ clients }) {
+        const client = newClient({ id: 'a x:%41+y', scopes: ['a', 'b:c', 'https://api.example.com/orders'] });
+        const bare = newClient({ name: null, grants: [], scopes: [], defaultScopes: [] });
+        assert.equal(await clients.create(client), true);
+        assert.equal(await clients.create(bare), true);
+        assertSame(await clients.findById(client.id), client);
+        assertSame(await clients.findById(bare.id), bare);
+        assert.equal(await clients.findById('nobody'), null);
+        const listed = await clients.list();
+        assertSame(
+          listed.filter((entry) => entry.id === client.id || entry.id === bare.id).sort((a, b) => a.id.localeCompare(b.id)),
+          [client, bare].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+      },
+    },
+    {
+      name: 'ClientRepository: an id is registered once; the first registration stays',
+      async run({ clients }) {
+        const first = newClient();
+        assert.equal(await clients.create(first), true);
+        assert.equal(await clients.create({ ...first, name: 'impostor', secretHash: 'other' }), false);
+        assertSame(await clients.findById(first.id), first);
+      },
+    },
+    {
+      name: 'ClientRepository: of 10 concurrent registrations of one id, exactly one succeeds',
+      async run({ clients }) {
+        const id = `client-${randomUUID()}`;
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients.create(newClient({ id, name: `n${i}` }))));
+        assert.equal(results.filter(Boolean).length, 1);
+        assert.equal((await clients.findById(id))?.name, `n${results.indexOf(true)}`);
+      },
+    },
+    {
+      name: 'ClientRepository: delete answers whether there was such a client, and removes only it',
+      async run({ clients }) {
+        const gone = newClient();
+        const kept = newClient();
+        await clients.create(gone);
+        await clients.create(kept);
+        assert.equal(await clients.delete(gone.id), true);
+        assert.equal(await clients.delete(gone.id), false);
+        assert.equal(await clients.findById(gone.id), null);
+        assertSame(await clients.findById(kept.id), kept);
+      },
+    },
+    {
+      name: 'GrantRepository.create: the grant and its tokens read back together, to the millisecond',
+      async run(storage) {
+        const grant = newGrant({ createdAt: later(1) });
+        const accessToken = newAccessToken(grant.id, { createdAt: later(999), expiresAt: later(HOUR + 7) });
+        const refreshToken = newRefreshToken(grant.id, { createdAt: later(999) });
+        await storage.grants.create(grant, { accessToken, refreshToken });
+        assertSame(await storage.accessTokens.findByDigest(accessToken.digest), { token: accessToken, grant });
+        assertSame(await storage.refreshTokens.findByDigest(refreshToken.digest), { token: refreshToken, grant });
+      },
+    },
+    {
+      name: 'GrantRepository.create: a client acting for itself has a null user and may have no refresh token',
+      async run(storage) {
+        const grant = newGrant({ userId: null, scope: [] });
+        const accessToken = newAccessToken(grant.id, { scope: [] });
+        await storage.grants.create(grant, { accessToken, refreshToken: null });
+        assertSame(await storage.accessTokens.findByDigest(accessToken.digest), { token: accessToken, grant });
+      },
+    },
+    {
+      name: 'findByDigest: an unknown digest is null, and access and refresh tokens are never mixed up',
+      async run(storage) {
+        const { accessToken, refreshToken } = await storedGrant(storage);
+        assert.equal(await storage.accessTokens.findByDigest(digestToken('unknown')), null);
+        assert.equal(await storage.refreshTokens.findByDigest(digestToken('unknown')), null);
+        assert.equal(await storage.accessTokens.findByDigest(refreshToken.digest), null);
+        assert.equal(await storage.refreshTokens.findByDigest(accessToken.digest), null);
+      },
+    },
+    {
+      name: 'GrantRepository.create is all or nothing: when a token cannot be stored, neither is the grant',
+      async run(storage) {
+        const existing = await storedGrant(storage);
+        const grant = newGrant();
+        const accessToken = newAccessToken(grant.id);
+        const clashing = newRefreshToken(grant.id, { digest: existing.refreshToken.digest });
+        await assertRejects(storage.grants.create(grant, { accessToken, refreshToken: clashing }), 'a refresh token digest stored twice must be refused');
+        assert.equal(await storage.accessTokens.findByDigest(accessToken.digest), null);
+        assertSame(await storage.refreshTokens.findByDigest(existing.refreshToken.digest), { token: existing.refreshToken, grant: existing.grant });
+        assert.equal(await storage.grants.revokeAllForUser(grant.userId!, 'probe', NOW), 1, 'only the first grant exists');
+      },
+    },
+    {
+      name: 'GrantRepository.revoke: the tokens read back revoked; a second revocation keeps the first time and reason',
+      async run(storage) {
+        const { grant, accessToken, refreshToken } = await storedGrant(storage);
+        const other = await storedGrant(storage);
+        await storage.grants.revoke(grant.id, 'first', later(1_000));
+        await storage.grants.revoke(grant.id, 'second', later(2_000));
+        await storage.grants.revoke(randomUUID(), 'unknown', later(3_000));
+        const revoked = { ...grant, revokedAt: later(1_000), revokedReason: 'first' };
+        assertSame(await storage.accessTokens.findByDigest(accessToken.digest), { token: accessToken, grant: revoked });
+        assertSame(await storage.refreshTokens.findByDigest(refreshToken.digest), { token: refreshToken, grant: revoked });
+        assertSame((await storage.accessTokens.findByDigest(other.accessToken.digest))?.grant, other.grant);
+      },
+    },
+    {
+      name: 'GrantRepository.revokeAllForUser / revokeAllForClient: every live grant of one user or client, counted once',
+      async run(storage) {
+        const ada = [await storedGrant(storage, { userId: 'ada', clientId: 'web' }), await storedGrant(storage, { userId: 'ada', clientId: 'cli' })];
+        const bob = await storedGrant(storage, { userId: 'bob', clientId: 'web' });
+        const machine = await storedGrant(storage, { userId: null, clientId: 'web' });
+        await storage.grants.revoke(ada[1].grant.id, 'logout', later(1));
+
+        assert.equal(await storage.grants.revokeAllForUser('ada', 'password_changed', later(2)), 1);
+        assert.equal(await storage.grants.revokeAllForUser('ada', 'password_changed', later(3)), 0);
+        assertSame((await storage.accessTokens.findByDigest(ada[0].accessToken.digest))?.grant, {
+          ...ada[0].grant,
+          revokedAt: later(2),
+          revokedReason: 'password_changed',
+        });
+        assert.equal((await storage.accessTokens.findByDigest(ada[1].accessToken.digest))?.grant.revokedReason, 'logout');
+        assert.equal((await storage.accessTokens.findByDigest(bob.accessToken.digest))?.grant.revokedAt, null);
+
+        assert.equal(await storage.grants.revokeAllForClient('web', 'client_deleted', later(4)), 2);
+        assert.equal((await storage.accessTokens.findByDigest(bob.accessToken.digest))?.grant.revokedReason, 'client_deleted');
+        assert.equal((await storage.accessTokens.findByDigest(machine.accessToken.digest))?.grant.revokedReason, 'client_deleted');
+      },
+    },
+    {
+      name: 'GrantRepository.deleteRevoked: grants revoked before the cut-off go with all their tokens, at most `limit` at a time',
+      async run(storage) {
+        const old = [await storedGrant(storage), await storedGrant(storage), await storedGrant(storage)];
+        const recent = await storedGrant(storage);
+        const live = await storedGrant(storage);
+        for (const { grant } of old) await storage.grants.revoke(grant.id, 'logout', later(1_000));
+        await storage.grants.revoke(recent.grant.id, 'logout', later(5_000));
+
+        assert.equal(await storage.grants.deleteRevoked(later(2_000), 2), 2);
+        assert.equal(await storage.grants.deleteRevoked(later(2_000), 2), 1);
+        assert.equal(await storage.grants.deleteRevoked(later(2_000), 2), 0);
+        for (const { accessToken, refreshToken } of old) {
+          assert.equal(await storage.accessTokens.findByDigest(accessToken.digest), null);
+          assert.equal(await storage.refreshTokens.findByDigest(refreshToken.digest), null);
+        }
+        assert.notEqual(await storage.accessTokens.findByDigest(recent.accessToken.digest), null);
+        assert.notEqual(await storage.refreshTokens.findByDigest(live.refreshToken.digest), null);
+      },
+    },
+    {
+      name: 'AccessTokenRepository.delete removes one token; the grant and its other tokens stay',
+      async run(storage) {
+        const { grant, accessToken, refreshToken } = await storedGrant(storage);
+        await storage.accessTokens.delete(accessToken.digest);
+        await storage.accessTokens.delete(digestToken('unknown'));
+        assert.equal(await storage.accessTokens.findByDigest(accessToken.digest), null);
+        assertSame(await storage.refreshTokens.findByDigest(refreshToken.digest), { token: refreshToken, grant });
+      },
+    },
+    {
+      name: 'deleteExpired removes tokens expired before the cut-off, at most `limit`, and keeps used refresh tokens that are still valid',
+      async run(storage) {
+        // Three grants whose access tokens have expired; two of them also hold an expired refresh token.
+        const expired: AccessTokenRecord[] = [];
+        for (const i of [1, 2, 3]) {
+          const grant = newGrant();
+          expired.push(newAccessToken(grant.id, { expiresAt: later(i) }));
+          const refreshToken = i === 1 ? null : newRefreshToken(grant.id, { expiresAt: later(i + 10) });
+          await storage.grants.create(grant, { accessToken: expired[expired.length - 1], refreshToken });
+        }
+        const validGrant = newGrant();
+        const valid = newAccessToken(validGrant.id, { expiresAt: later(HOUR) });
+        await storage.grants.create(validGrant, { accessToken: valid, refreshToken: null });
+
+        assert.equal(await storage.accessTokens.deleteExpired(later(100), 2), 2);
+        assert.equal(await storage.accessTokens.deleteExpired(later(100), 2), 1);
+        assert.equal(await storage.accessTokens.deleteExpired(later(100), 2), 0);
+        assert.notEqual(await storage.accessTokens.findByDigest(valid.digest), null);
+
+        const rotating = await storedGrant(storage);
+        assert.equal(await storage.refreshTokens.rotate(rotating.refreshToken.digest, later(50), successorOf(rotating.refreshToken, later(50)), null), true);
+        assert.equal(await storage.refreshTokens.deleteExpired(later(100), 10), 2);
+        assertSame((await storage.refreshTokens.findByDigest(rotating.refreshToken.digest))?.token.usedAt, later(50));
+      },
+    },
+    {
+      name: 'RefreshTokenRepository.rotate marks the token used, records the sealed successor, and stores the successors',
+      async run(storage) {
+        const { grant, refreshToken } = await storedGrant(storage);
+        const successor = successorOf(refreshToken);
+        assert.equal(await storage.refreshTokens.rotate(refreshToken.digest, later(60_000), successor, 'sealed'), true);
+        assertSame(await storage.refreshTokens.findByDigest(refreshToken.digest), {
+          token: { ...refreshToken, usedAt: later(60_000), sealedSuccessor: 'sealed' },
+          grant,
+        });
+        assertSame(await storage.refreshTokens.findByDigest(successor.refreshToken.digest), { token: successor.refreshToken, grant });
+        assertSame(await storage.accessTokens.findByDigest(successor.accessToken.digest), { token: successor.accessToken, grant });
+      },
+    },
+    {
+      name: 'RefreshTokenRepository.rotate refuses a used or unknown token, storing nothing',
+      async run(storage) {
+        const { refreshToken } = await storedGrant(storage);
+        await storage.refreshTokens.rotate(refreshToken.digest, later(1_000), successorOf(refreshToken), null);
+        const late = successorOf(refreshToken);
+        assert.equal(await storage.refreshTokens.rotate(refreshToken.digest, later(2_000), late, null), false);
+        const orphan = successorOf(refreshToken);
+        assert.equal(await storage.refreshTokens.rotate(digestToken('unknown'), later(3_000), orphan, null), false);
+        for (const successor of [late, orphan]) {
+          assert.equal(await storage.refreshTokens.findByDigest(successor.refreshToken.digest), null);
+          assert.equal(await storage.accessTokens.findByDigest(successor.accessToken.digest), null);
+        }
+        assertSame((await storage.refreshTokens.findByDigest(refreshToken.digest))?.token.usedAt, later(1_000));
+      },
+    },
+    {
+      name: 'RefreshTokenRepository.rotate: of 20 concurrent rotations of one token exactly one wins, and only its successors exist (RFC 9700 §4.14.2)',
+      async run(storage) {
+        const { refreshToken } = await storedGrant(storage);
+        const successors = Array.from({ length: 20 }, (_, i) => successorOf(refreshToken, later(i + 1)));
+        const results = await Promise.all(successors.map((successor, i) => storage.refreshTokens.rotate(refreshToken.digest, later(i + 1), successor, null)));
+        assert.equal(results.filter(Boolean).length, 1);
+        for (const [index, successor] of successors.entries()) {
+          const stored = (await storage.refreshTokens.findByDigest(successor.refreshToken.digest)) !== null;
+          const storedAccess = (await storage.accessTokens.findByDigest(successor.accessToken.digest)) !== null;
+          assert.equal(stored, results[index], `successor ${index}: stored exactly when it won`);
+          assert.equal(storedAccess, results[index], `access token ${index}: stored exactly when it won`);
+        }
+        assertSame((await storage.refreshTokens.findByDigest(refreshToken.digest))?.token.usedAt, later(results.indexOf(true) + 1));
+      },
+    },
+    {
+      name: 'RefreshTokenRepository.rotate is atomic: when a successor cannot be stored, the token stays unused',
+      async run(storage) {
+        const { accessToken, refreshToken } = await storedGrant(storage);
+        const broken = successorOf(refreshToken);
+        broken.accessToken.digest = accessToken.digest;
+        await assertRejects(storage.refreshTokens.rotate(refreshToken.digest, later(1_000), broken, null), 'an access token digest stored twice must be refused');
+        assert.equal((await storage.refreshTokens.findByDigest(refreshToken.digest))?.token.usedAt, null);
+        assert.equal(await storage.refreshTokens.findByDigest(broken.refreshToken.digest), null);
+        assert.equal(await storage.refreshTokens.rotate(refreshToken.digest, later(2_000), successorOf(refreshToken), null), true);
+      },
+    },
+    {
+      name: 'LoginAttemptRepository: failures count within the window, lock at the limit, restart after it, and reset forgets them',
+      async run({ loginAttempts }) {
+        const key = digestToken(randomUUID());
+        assert.equal(await loginAttempts.find(key), null);
+        assertSame(await loginAttempts.recordFailure(key, NOW, LOGIN_POLICY), { failures: 1, lockedUntil: null });
+        assertSame(await loginAttempts.recordFailure(key, later(1_000), LOGIN_POLICY), { failures: 2, lockedUntil: null });
+        assertSame(await loginAttempts.recordFailure(key, later(2_000), LOGIN_POLICY), { failures: 3, lockedUntil: later(602_000) });
+        assertSame(await loginAttempts.find(key), { failures: 3, lockedUntil: later(602_000) });
+        assertSame(await loginAttempts.recordFailure(key, later(61_000), LOGIN_POLICY), { failures: 1, lockedUntil: null });
+        await loginAttempts.reset(key);
+        assert.equal(await loginAttempts.find(key), null);
+      },
+    },
+    {
+      name: 'LoginAttemptRepository: 20 concurrent failures of one key are all counted',
+      async run({ loginAttempts }) {
+        const key = digestToken(randomUUID());
+        const policy = { ...LOGIN_POLICY, maxFailures: 100 };
+        const counts = await Promise.all(Array.from({ length: 20 }, () => loginAttempts.recordFailure(key, NOW, policy)));
+        assertSame(counts.map((lock) => lock.failures).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+        assert.equal((await loginAttempts.find(key))?.failures, 20);
+      },
+    },
+  ];
+}
