@@ -66,7 +66,7 @@ export class AttemptThrottle {
     if (!policy) return;
     const now = new Date();
     const lockedUntil = await this.counters.lockedUntil(kind, key, now, policy);
-    if (lockedUntil) throw refusal(kind, lockedUntil, now);
+    if (lockedUntil) throw refusal(kind, lockedUntil, new Date());
   }
 
   private async checkInSlot<T>(
@@ -78,7 +78,9 @@ export class AttemptThrottle {
   ): Promise<T | null> {
     const now = new Date();
     const reservation = await this.counters.reserve(kind, key, now, policy);
-    if (!reservation.granted) throw refusal(kind, reservation.lockedUntil, now);
+    // Retry-After counts from the refusal: a concurrent attempt that read the clock after this one may have
+    // started the lock.
+    if (!reservation.granted) throw refusal(kind, reservation.lockedUntil, new Date());
     const { slot } = reservation;
     let result: T | null;
     try {
