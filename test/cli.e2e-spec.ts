@@ -1,4 +1,11 @@
-import { OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthRefreshTokenEntity } from '@nest-oauth/server/typeorm';
+import {
+  OAuthAccessTokenEntity,
+  OAuthClientEntity,
+  OAuthClientFailureEntity,
+  OAuthGrantEntity,
+  OAuthLoginAttemptEntity,
+  OAuthRefreshTokenEntity,
+} from '@nest-oauth/server/typeorm';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -331,22 +338,30 @@ describe('admin CLI', () => {
   });
 
   describe('token:purge', () => {
-    it('deletes expired access and refresh tokens and revoked grants in batches, and prints how many', async () => {
+    it('deletes expired access and refresh tokens, revoked grants and expired brute-force counters in batches, and prints how many', async () => {
       const { secret, email, password } = await clientAndUser();
       await ok(['user:create', '--email', 'bob@example.org', '--password', 'bobs password']);
-      const shortLived = await app({ OAUTH_ACCESS_TOKEN_TTL: '1', OAUTH_REFRESH_TOKEN_TTL: '1' });
+      const shortLived = await app({ OAUTH_ACCESS_TOKEN_TTL: '1', OAUTH_REFRESH_TOKEN_TTL: '1', OAUTH_LOGIN_LOCK_SECONDS: '1', OAUTH_CLIENT_LOCK_SECONDS: '1' });
       for (let i = 0; i < 2; i++) expect((await login(shortLived, 'cli_app', secret, email, password)).status).toBe(200);
       expect((await login(shortLived, 'cli_app', secret, 'bob@example.org', 'bobs password')).status).toBe(200);
+      // Counted with one-second windows: a wrong password for a username, a wrong secret for an unknown client id.
+      expect((await login(shortLived, 'cli_app', secret, 'ghost@example.org', 'guess')).status).toBe(400);
+      expect((await login(shortLived, 'nobody_app', 'guess', email, password)).status).toBe(401);
       await ok(['user:disable', '--email', 'bob@example.org']);
       await new Promise((resolveWait) => setTimeout(resolveWait, 1100));
-      // Issued after the wait, with the default lifetimes: must survive the purge.
+      // Issued after the wait, with the default lifetimes: must survive the purge. Ada's login (and cli_app's
+      // authentication, on this new instance) start new windows of the default length on their counters too.
       const longLived = await app();
       const live = await login(longLived, 'cli_app', secret, email, password);
       expect(live.status).toBe(200);
+      expect((await login(longLived, 'cli_app', secret, 'later-ghost@example.org', 'guess')).status).toBe(400);
+      expect((await login(longLived, 'later_nobody_app', 'guess', email, password)).status).toBe(401);
 
-      // A batch of 1 makes each kind of row take several batches.
+      // A batch of 1 makes each kind of row take several batches. Expired counters: Bob's and the ghost's (login),
+      // nobody_app's (client).
       expect(await ok(['token:purge', '--batch-size', '1'])).toBe(
-        'Deleted 3 expired access tokens.\nDeleted 3 expired refresh tokens.\nDeleted 1 revoked grant (with their tokens).\n',
+        'Deleted 3 expired access tokens.\nDeleted 3 expired refresh tokens.\nDeleted 1 revoked grant (with their tokens).\n' +
+          'Deleted 2 expired login-attempt counters.\nDeleted 1 expired client-failure counter.\n',
       );
 
       const db = longLived.dataSource;
@@ -357,8 +372,15 @@ describe('admin CLI', () => {
       expect((await me(longLived, live.body.access_token)).status).toBe(200);
       expect((await refreshGrant(longLived.http, live.body.refresh_token, {}, basicAuth('cli_app', secret))).status).toBe(200);
 
+      // The counters of the current windows stay: Ada's and the later ghost's, cli_app's and later_nobody_app's.
+      expect(await db.getRepository(OAuthLoginAttemptEntity).count()).toBe(2);
+      expect(await db.getRepository(OAuthClientFailureEntity).count()).toBe(2);
+
       // Nothing left to purge: the live tokens, and the refresh token just used (kept to recognise a replay), stay.
-      expect(await ok(['token:purge'])).toBe('Deleted 0 expired access tokens.\nDeleted 0 expired refresh tokens.\nDeleted 0 revoked grants (with their tokens).\n');
+      expect(await ok(['token:purge'])).toBe(
+        'Deleted 0 expired access tokens.\nDeleted 0 expired refresh tokens.\nDeleted 0 revoked grants (with their tokens).\n' +
+          'Deleted 0 expired login-attempt counters.\nDeleted 0 expired client-failure counters.\n',
+      );
     });
 
     it.each([['0'], ['-5'], ['1.5'], ['lots'], ['10001']])('refuses --batch-size %s', async (size) => {

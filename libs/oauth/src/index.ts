@@ -38,7 +38,13 @@ export type { TokenResponse } from './token/token-response';
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
 export { ClientRepository, type OAuthClient } from './repositories/client.repository';
 export { GrantRepository, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
-export { LoginAttemptRepository, type LoginLock } from './repositories/login-attempt.repository';
+export {
+  AttemptCounterRepository,
+  type AttemptCounterKind,
+  type AttemptPolicy,
+  type AttemptReservation,
+  type AttemptSlot,
+} from './repositories/attempt-counter.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
 

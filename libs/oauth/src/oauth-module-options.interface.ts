@@ -31,16 +31,30 @@ export interface OAuthModuleOptions {
    */
   issuer?: string;
   /**
-   * Failed password logins for one username, within `loginLockSeconds`, after which every further attempt for
-   * that username is refused with 429 until the window has passed. `0` turns the lockout off.
+   * Password logins checked per username within `loginLockSeconds`: each attempt is counted before its password
+   * is hashed, and once this many have failed (or are still being checked), every further attempt for that
+   * username, the right password included, is refused with 429 until the lock ends. `0` turns the lockout off.
    * @default 5
    */
   loginMaxFailures?: number;
   /**
-   * The window in which failures are counted, and how long a lock lasts, in seconds.
+   * The window in which login failures are counted, and how long a lock lasts, in seconds.
    * @default 900
    */
   loginLockSeconds?: number;
+  /**
+   * Client authentications checked per client id within `clientLockSeconds`, counted as logins are: once this
+   * many secrets have failed, every further attempt with that client id, the right secret included, is refused
+   * with 401 `invalid_client` and `Retry-After` until the lock ends. Anyone who knows a client id can keep it
+   * locked this way; `0` turns the throttle off (reasonable when every client secret is a generated one).
+   * @default 10
+   */
+  clientMaxFailures?: number;
+  /**
+   * The window in which client authentication failures are counted, and how long a lock lasts, in seconds.
+   * @default 300
+   */
+  clientLockSeconds?: number;
   /**
    * Requests per minute one client IP address may make to the token, revocation and introspection endpoints;
    * the count is kept in each instance's memory. `0` turns the limit off.
@@ -106,7 +120,7 @@ export interface OAuthModuleExtras {
   isGlobal?: boolean;
   /**
    * A module that provides and exports the storage: `ClientRepository`, `GrantRepository`,
-   * `AccessTokenRepository` and `RefreshTokenRepository`. Use `OAuthTypeOrmModule.forFeature()`, or
+   * `AccessTokenRepository`, `RefreshTokenRepository` and `AttemptCounterRepository`. Use `OAuthTypeOrmModule.forFeature()`, or
    * `OAuthInMemoryStorageModule.register()` in tests.
    */
   storage?: DynamicModule | Type<unknown>;

@@ -13,6 +13,8 @@ const DEFAULTS: ResolvedOAuthOptions = {
   issuer: undefined,
   loginMaxFailures: 5,
   loginLockSeconds: 900,
+  clientMaxFailures: 10,
+  clientLockSeconds: 300,
   tokenRateLimit: 600,
   refreshTokenReuseGraceSeconds: 0,
   accessTokenCacheSeconds: 0,
@@ -31,13 +33,16 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
     }
   }
-  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const) {
+  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'clientMaxFailures', 'clientLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);
     }
   }
   if (resolved.loginMaxFailures > 0 && resolved.loginLockSeconds === 0) {
     throw new MisconfigurationError('OAuthModule: loginLockSeconds must be positive while loginMaxFailures is');
+  }
+  if (resolved.clientMaxFailures > 0 && resolved.clientLockSeconds === 0) {
+    throw new MisconfigurationError('OAuthModule: clientLockSeconds must be positive while clientMaxFailures is');
   }
   const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
   if (unknown.length > 0) {

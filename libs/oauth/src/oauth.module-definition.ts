@@ -20,7 +20,7 @@ export const {
       throw new MisconfigurationError(
         'OAuthModule needs a storage: pass `storage: OAuthTypeOrmModule.forFeature()` (from @nest-oauth/server/typeorm), ' +
           '`OAuthInMemoryStorageModule.register()`, or your own module that ' +
-          'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository and LoginAttemptRepository.',
+          'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository and AttemptCounterRepository.',
       );
     }
     return {

@@ -10,7 +10,6 @@ import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
-import { LoginThrottle } from './grants/login-throttle';
 import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import { ConfigurableOAuthModule } from './oauth.module-definition';
 import type { OAuthModuleOptions } from './oauth-module-options.interface';
@@ -22,6 +21,9 @@ import { JwksController } from './metadata/jwks.controller';
 import { MetadataController } from './metadata/metadata.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
+import { AttemptThrottle } from './throttle/attempt-throttle';
+import { ClientThrottle } from './throttle/client-throttle';
+import { LoginThrottle } from './throttle/login-throttle';
 import { TokenController } from './token/token.controller';
 import { TokenFinder } from './token/token-finder';
 import { TokenIssuer } from './token/token-issuer';
@@ -48,7 +50,9 @@ import { TokenService } from './token/token.service';
     { provide: APP_FILTER, useExisting: OAuthExceptionFilter },
     OAuthEndpointExceptionFilter,
     ...GRANT_HANDLER_CLASSES,
+    AttemptThrottle,
     LoginThrottle,
+    ClientThrottle,
     ThrottlerStorageService,
     grantHandlersProvider,
     TokenIssuer,

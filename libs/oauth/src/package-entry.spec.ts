@@ -57,7 +57,7 @@ describe('the package entry points', () => {
     expect(Object.keys(typeorm)).toEqual(expect.arrayContaining(['OAuthTypeOrmModule', 'OAUTH_ENTITIES', 'OAUTH_MIGRATIONS', 'OAuthClientEntity']));
     const providers = typeorm.OAuthTypeOrmModule.forFeature().providers as { provide: unknown }[];
     expect(providers.map((provider) => provider.provide)).toEqual(
-      expect.arrayContaining([core.ClientRepository, core.GrantRepository, core.AccessTokenRepository, core.RefreshTokenRepository, core.LoginAttemptRepository]),
+      expect.arrayContaining([core.ClientRepository, core.GrantRepository, core.AccessTokenRepository, core.RefreshTokenRepository, core.AttemptCounterRepository]),
     );
   });
 

@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenRepository, GrantRepository, RefreshTokenRepository } from '@nest-oauth/server';
+import { AccessTokenRepository, AttemptCounterRepository, GrantRepository, RefreshTokenRepository } from '@nest-oauth/server';
 
 export interface PurgeCounts {
   accessTokens: number;
   refreshTokens: number;
   revokedGrants: number;
+  /** Brute-force counters (per username, per client id) whose window and lock had passed. */
+  loginAttemptCounters: number;
+  clientFailureCounters: number;
 }
 
 /**
- * Removes what can no longer be used: expired access and refresh tokens, and grants revoked before `now` with
- * all their tokens. Each deletion runs in bounded batches, so a large purge never holds the database's write
+ * Removes what can no longer be used: expired access and refresh tokens, grants revoked before `now` with all
+ * their tokens, and brute-force counters whose window and lock have passed (each row says itself when that is,
+ * so a purge run with other settings than the app's never cuts a lock short). Each deletion runs in bounded batches, so a large purge never holds the database's write
  * lock long.
  */
 @Injectable()
@@ -18,6 +22,7 @@ export class TokenPurgeService {
     private readonly accessTokens: AccessTokenRepository,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
+    private readonly attemptCounters: AttemptCounterRepository,
   ) {}
 
   async purge(batchSize: number, now = new Date()): Promise<PurgeCounts> {
@@ -25,6 +30,8 @@ export class TokenPurgeService {
       accessTokens: await inBatches(batchSize, (limit) => this.accessTokens.deleteExpired(now, limit)),
       refreshTokens: await inBatches(batchSize, (limit) => this.refreshTokens.deleteExpired(now, limit)),
       revokedGrants: await inBatches(batchSize, (limit) => this.grants.deleteRevoked(now, limit)),
+      loginAttemptCounters: await inBatches(batchSize, (limit) => this.attemptCounters.deleteExpired('login', now, limit)),
+      clientFailureCounters: await inBatches(batchSize, (limit) => this.attemptCounters.deleteExpired('client', now, limit)),
     };
   }
 }

@@ -15,6 +15,8 @@ export interface AppConfig {
     issuer?: string;
     loginMaxFailures: number;
     loginLockSeconds: number;
+    clientMaxFailures: number;
+    clientLockSeconds: number;
     tokenRateLimit: number;
     refreshTokenReuseGraceSeconds: number;
     /** See `OAuthModuleOptions.accessTokenCacheSeconds`; 0, the default, reads storage on every call. */
@@ -82,6 +84,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
       loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
+      clientMaxFailures: integer('OAUTH_CLIENT_MAX_FAILURES', 10, 0),
+      clientLockSeconds: integer('OAUTH_CLIENT_LOCK_SECONDS', 300, 1),
       tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
       refreshTokenReuseGraceSeconds: integer('OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS', 0, 0, 300),
       accessTokenCacheSeconds: integer('OAUTH_ACCESS_TOKEN_CACHE_SECONDS', 0, 0, 300),

@@ -4,7 +4,7 @@ import { OAuthEvents, type OAuthEvent } from '@nest-oauth/server';
 /**
  * The OAuth module's events as structured log entries: the event's fields become fields of the JSON line (with
  * pino, next to the `reqId` of the request that caused it), not a string inside the message. Security events
- * (refresh token reuse, a locked account) are warnings, the rest informational, so a production log level keeps
+ * (refresh token reuse, a locked account or client) are warnings, the rest informational, so a production log level keeps
  * them all. Events carry identifiers only, never a secret.
  */
 @Injectable()
@@ -13,7 +13,7 @@ export class StructuredOAuthEvents extends OAuthEvents {
 
   emit(event: OAuthEvent): void {
     const entry = { ...event, msg: `oauth ${event.type}` };
-    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked') this.logger.warn(entry);
+    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(entry);
     else this.logger.log(entry);
   }
 }

@@ -1,8 +1,12 @@
 import * as secretHash from '../crypto/secret-hash';
+import { LoggingOAuthEvents } from '../events/oauth-events';
+import { resolveOAuthOptions } from '../oauth-options';
 import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
 import type { OAuthClient } from '../repositories/client.repository';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
-import { InMemoryClientRepository } from '../testing/in-memory.repositories';
+import { InMemoryAttemptCounterRepository, InMemoryClientRepository } from '../testing/in-memory.repositories';
+import { AttemptThrottle } from '../throttle/attempt-throttle';
+import { ClientThrottle } from '../throttle/client-throttle';
 import { ClientAuthenticator } from './client-authenticator';
 
 const FAST = { cost: 10 };
@@ -20,7 +24,8 @@ describe('ClientAuthenticator (RFC 6749 §2.3.1)', () => {
     store = new InMemoryOAuthStore();
     store.clients.set('web', client('web', await hashSecret('web-secret', FAST)));
     store.clients.set('cli', client('cli', hashRandomSecret('cli-random-secret')));
-    authenticator = new ClientAuthenticator(new InMemoryClientRepository(store));
+    const throttle = new ClientThrottle(new AttemptThrottle(resolveOAuthOptions(), new InMemoryAttemptCounterRepository(store)), new LoggingOAuthEvents());
+    authenticator = new ClientAuthenticator(new InMemoryClientRepository(store), throttle);
     verifySpy = jest.spyOn(secretHash, 'verifySecret');
   });
 

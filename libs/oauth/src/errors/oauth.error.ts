@@ -95,6 +95,17 @@ export class OAuthError extends Error {
     });
   }
 
+  /**
+   * Too many failed authentications for one client id: refused, right secret or not, until `until`. Still 401
+   * `invalid_client` with the challenge, as RFC 6749 §5.2 requires for a client that authenticated with the
+   * Authorization header, plus `Retry-After` (RFC 9110 §10.2.3) saying when to try again.
+   */
+  static clientLocked(until: Date, now: Date): OAuthError {
+    return new OAuthError('invalid_client', 'Too many failed client authentications; try again later', 401, { scheme: 'Basic' }, {
+      retryAfterSeconds: secondsUntil(until, now),
+    });
+  }
+
   /** Too many requests from one client address. */
   static rateLimited(retryAfterSeconds: number): OAuthError {
     return new OAuthError('temporarily_unavailable', 'Too many requests; try again later', 429, undefined, {

@@ -9,6 +9,8 @@ export type OAuthEvent =
   | { type: 'token.revoked'; clientId: string; grantId: string; tokenType: 'access_token' | 'refresh_token' }
   | { type: 'login.failed'; clientId: string; usernameKey: string }
   | { type: 'account.locked'; clientId: string; usernameKey: string; lockedUntil: Date }
+  /** `clientKey` is the SHA-256 (hex) of the client id, which may be one nobody registered. */
+  | { type: 'client.locked'; clientKey: string; lockedUntil: Date }
   | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string };
 
 /**
@@ -26,7 +28,7 @@ export class LoggingOAuthEvents extends OAuthEvents {
 
   emit(event: OAuthEvent): void {
     const line = JSON.stringify(event);
-    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked') this.logger.warn(line);
+    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(line);
     else this.logger.debug(line);
   }
 }

@@ -3,11 +3,11 @@ import { OAuthError } from '../errors/oauth.error';
 import type { OAuthClient } from '../repositories/client.repository';
 import { UserLookup } from '../repositories/user-lookup';
 import { resolveScope } from '../scope/scope';
+import { LoginThrottle } from '../throttle/login-throttle';
 import { TokenIssuer } from '../token/token-issuer';
 import type { TokenRequestDto } from '../token/token-request.dto';
 import type { TokenResponse } from '../token/token-response';
 import type { GrantHandler } from './grant-handler.interface';
-import { LoginThrottle } from './login-throttle';
 
 /** Resource Owner Password Credentials grant, RFC 6749 §4.3. */
 @Injectable()

@@ -1,8 +1,17 @@
 import type { AccessTokenRecord } from '../repositories/access-token.repository';
 import type { OAuthClient } from '../repositories/client.repository';
 import type { OAuthGrant } from '../repositories/grant.repository';
-import type { LoginLock } from '../repositories/login-attempt.repository';
+import type { AttemptCounterKind } from '../repositories/attempt-counter.repository';
 import type { RefreshTokenRecord } from '../repositories/refresh-token.repository';
+
+/** One key's attempt counter, as `AttemptCounterRepository` describes it. */
+export interface AttemptCounterState {
+  failures: number;
+  pending: number;
+  windowStartedAt: Date;
+  lockedUntil: Date | null;
+  expiresAt: Date;
+}
 
 /** The rows the in-memory repositories share; tests may read and seed it directly. */
 export class InMemoryOAuthStore {
@@ -10,5 +19,5 @@ export class InMemoryOAuthStore {
   readonly grants = new Map<string, OAuthGrant>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
-  readonly loginAttempts = new Map<string, LoginLock & { windowStartedAt: Date }>();
+  readonly attemptCounters: Record<AttemptCounterKind, Map<string, AttemptCounterState>> = { login: new Map(), client: new Map() };
 }

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from '../repositories/access-token.repository';
+import {
+  AttemptCounterRepository,
+  type AttemptCounterKind,
+  type AttemptPolicy,
+  type AttemptReservation,
+  type AttemptSlot,
+} from '../repositories/attempt-counter.repository';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
-import { LoginAttemptRepository, type LoginLock } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
 
@@ -155,26 +161,48 @@ export class InMemoryRefreshTokenRepository extends RefreshTokenRepository {
 }
 
 @Injectable()
-export class InMemoryLoginAttemptRepository extends LoginAttemptRepository {
+export class InMemoryAttemptCounterRepository extends AttemptCounterRepository {
   constructor(private readonly store: InMemoryOAuthStore) {
     super();
   }
 
-  async find(key: string): Promise<LoginLock | null> {
-    const row = this.store.loginAttempts.get(key);
-    return row ? { failures: row.failures, lockedUntil: row.lockedUntil } : null;
+  async reserve(kind: AttemptCounterKind, key: string, now: Date, policy: AttemptPolicy): Promise<AttemptReservation> {
+    const counters = this.store.attemptCounters[kind];
+    const lockEnd = new Date(now.getTime() + policy.lockSeconds * 1000);
+    const row = counters.get(key);
+    if (!row || row.expiresAt <= now) {
+      const lockedUntil = policy.maxFailures <= 1 ? lockEnd : null;
+      const windowEnd = new Date(now.getTime() + policy.windowSeconds * 1000);
+      const expiresAt = lockedUntil && lockedUntil > windowEnd ? lockedUntil : windowEnd;
+      counters.set(key, { failures: 1, pending: 1, windowStartedAt: now, lockedUntil, expiresAt });
+      return { granted: true, slot: copy({ windowStartedAt: now, settledFailures: 0, lockedUntil }) };
+    }
+    if (row.failures >= policy.maxFailures) return { granted: false, lockedUntil: copy(row.lockedUntil ?? row.expiresAt) };
+    const settledFailures = row.failures - row.pending;
+    row.failures++;
+    row.pending++;
+    row.lockedUntil = row.failures >= policy.maxFailures ? lockEnd : null;
+    if (row.lockedUntil && row.lockedUntil > row.expiresAt) row.expiresAt = row.lockedUntil;
+    return { granted: true, slot: copy({ windowStartedAt: row.windowStartedAt, settledFailures, lockedUntil: row.lockedUntil }) };
   }
 
-  async recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {
-    const row = this.store.loginAttempts.get(key);
-    const windowOpen = row !== undefined && now.getTime() - row.windowStartedAt.getTime() < policy.windowSeconds * 1000;
-    const failures = windowOpen ? row.failures + 1 : 1;
-    const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockSeconds * 1000) : null;
-    this.store.loginAttempts.set(key, { failures, lockedUntil, windowStartedAt: windowOpen ? row.windowStartedAt : now });
-    return { failures, lockedUntil };
+  async lockedUntil(kind: AttemptCounterKind, key: string, now: Date, policy: AttemptPolicy): Promise<Date | null> {
+    const row = this.store.attemptCounters[kind].get(key);
+    if (!row || row.expiresAt <= now || row.failures < policy.maxFailures) return null;
+    return copy(row.lockedUntil ?? row.expiresAt);
   }
 
-  async reset(key: string): Promise<void> {
-    this.store.loginAttempts.delete(key);
+  async settle(kind: AttemptCounterKind, key: string, slot: AttemptSlot, outcome: 'success' | 'failure', policy: AttemptPolicy): Promise<void> {
+    const row = this.store.attemptCounters[kind].get(key);
+    if (!row || row.windowStartedAt.getTime() !== slot.windowStartedAt.getTime() || row.pending <= 0) return;
+    if (outcome === 'success') {
+      row.failures = Math.max(row.failures - (slot.settledFailures + 1), row.pending - 1);
+      if (row.failures < policy.maxFailures) row.lockedUntil = null;
+    }
+    row.pending--;
+  }
+
+  async deleteExpired(kind: AttemptCounterKind, now: Date, limit: number): Promise<number> {
+    return deleteWhere(this.store.attemptCounters[kind], (row) => row.expiresAt < now, limit);
   }
 }

@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
+import { AttemptCounterRepository } from '../repositories/attempt-counter.repository';
 import { ClientRepository } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
-import { LoginAttemptRepository } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
 import {
   InMemoryAccessTokenRepository,
+  InMemoryAttemptCounterRepository,
   InMemoryClientRepository,
   InMemoryGrantRepository,
-  InMemoryLoginAttemptRepository,
   InMemoryRefreshTokenRepository,
 } from './in-memory.repositories';
 
@@ -28,9 +28,9 @@ export class OAuthInMemoryStorageModule {
         { provide: GrantRepository, useClass: InMemoryGrantRepository },
         { provide: AccessTokenRepository, useClass: InMemoryAccessTokenRepository },
         { provide: RefreshTokenRepository, useClass: InMemoryRefreshTokenRepository },
-        { provide: LoginAttemptRepository, useClass: InMemoryLoginAttemptRepository },
+        { provide: AttemptCounterRepository, useClass: InMemoryAttemptCounterRepository },
       ],
-      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository, LoginAttemptRepository],
+      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository, AttemptCounterRepository],
     };
   }
 }

@@ -4,6 +4,7 @@ export {
   OAUTH_ENTITIES,
   OAuthAccessTokenEntity,
   OAuthClientEntity,
+  OAuthClientFailureEntity,
   OAuthGrantEntity,
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
@@ -14,5 +15,5 @@ export { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository'
 export { EntityStatements } from './typeorm-entity-statements';
 export { TypeOrmClientRepository } from './typeorm-client.repository';
 export { TypeOrmGrantRepository } from './typeorm-grant.repository';
-export { TypeOrmLoginAttemptRepository } from './typeorm-login-attempt.repository';
+export { TypeOrmAttemptCounterRepository } from './typeorm-attempt-counter.repository';
 export { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';

@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
+import { AttemptCounterRepository } from '../repositories/attempt-counter.repository';
 import { ClientRepository } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
-import { LoginAttemptRepository } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
 import { OAUTH_ENTITIES } from './entities';
 import { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository';
+import { TypeOrmAttemptCounterRepository } from './typeorm-attempt-counter.repository';
 import { TypeOrmClientRepository } from './typeorm-client.repository';
 import { TypeOrmGrantRepository } from './typeorm-grant.repository';
-import { TypeOrmLoginAttemptRepository } from './typeorm-login-attempt.repository';
 import { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
 
 /**
@@ -24,7 +24,7 @@ export class OAuthTypeOrmModule {
       { provide: GrantRepository, useClass: TypeOrmGrantRepository },
       { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
       { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
-      { provide: LoginAttemptRepository, useClass: TypeOrmLoginAttemptRepository },
+      { provide: AttemptCounterRepository, useClass: TypeOrmAttemptCounterRepository },
     ];
     return {
       module: OAuthTypeOrmModule,

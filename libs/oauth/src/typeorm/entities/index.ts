@@ -1,10 +1,18 @@
 import { OAuthAccessTokenEntity } from './oauth-access-token.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
+import { OAuthClientFailureEntity } from './oauth-client-failure.entity';
 import { OAuthGrantEntity } from './oauth-grant.entity';
 import { OAuthLoginAttemptEntity } from './oauth-login-attempt.entity';
 import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity';
 
-export { OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthLoginAttemptEntity, OAuthRefreshTokenEntity };
+export { OAuthAccessTokenEntity, OAuthClientEntity, OAuthClientFailureEntity, OAuthGrantEntity, OAuthLoginAttemptEntity, OAuthRefreshTokenEntity };
 
 /** Every entity the module owns; add them to the host's DataSource. */
-export const OAUTH_ENTITIES = [OAuthClientEntity, OAuthGrantEntity, OAuthAccessTokenEntity, OAuthRefreshTokenEntity, OAuthLoginAttemptEntity];
+export const OAUTH_ENTITIES = [
+  OAuthClientEntity,
+  OAuthGrantEntity,
+  OAuthAccessTokenEntity,
+  OAuthRefreshTokenEntity,
+  OAuthLoginAttemptEntity,
+  OAuthClientFailureEntity,
+];

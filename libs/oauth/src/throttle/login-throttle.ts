@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { OAuthEvents } from '../events/oauth-events';
+import { AttemptThrottle } from './attempt-throttle';
+
+/**
+ * Brute-force protection of the password grant (RFC 6749 §10.10, RFC 9700 §2.4): at most `loginMaxFailures`
+ * passwords are checked per username within `loginLockSeconds`; every further attempt for it, the right password
+ * included, is refused with 429 until the lock ends, without hashing. Unknown usernames are counted the same
+ * way, so a lock says nothing about whether an account exists.
+ */
+@Injectable()
+export class LoginThrottle {
+  constructor(
+    private readonly throttle: AttemptThrottle,
+    private readonly events: OAuthEvents,
+  ) {}
+
+  /** Runs `verify` in one of the username's slots, or refuses with 429 when none is left. */
+  attempt<T>(clientId: string, username: string, verify: () => Promise<T | null>): Promise<T | null> {
+    const key = usernameKey(username);
+    return this.throttle.attempt('login', key, verify, {
+      onFailure: (lockedUntil) => {
+        this.events.emit({ type: 'login.failed', clientId, usernameKey: key });
+        if (lockedUntil) this.events.emit({ type: 'account.locked', clientId, usernameKey: key, lockedUntil });
+      },
+    });
+  }
+}
+
+/** Usernames are compared case-insensitively; only a digest is stored, so the table holds no attacker text. */
+export function usernameKey(username: string): string {
+  return createHash('sha256').update(username.trim().toLowerCase(), 'utf8').digest('hex');
+}
