@@ -98,6 +98,20 @@ describe('ClientAuthenticator (RFC 6749 §2.3.1)', () => {
     expect(verifySpy).toHaveBeenCalledTimes(1);
   });
 
+  it('remembers at most 1,000 clients, dropping the least recently used first', async () => {
+    const ids = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+    for (const id of ids) store.clients.set(id, client(id, hashRandomSecret(`${id}-secret`)));
+    for (const id of ids.slice(0, 1000)) await authenticator.authenticate(id, `${id}-secret`);
+    // c0 is used again, so c1 is now the least recently used, and the 1,001st client pushes it out.
+    await authenticator.authenticate('c0', 'c0-secret');
+    await authenticator.authenticate('c1000', 'c1000-secret');
+    verifySpy.mockClear();
+    await authenticator.authenticate('c0', 'c0-secret');
+    expect(verifySpy).not.toHaveBeenCalled();
+    await authenticator.authenticate('c1', 'c1-secret');
+    expect(verifySpy).toHaveBeenCalledTimes(1);
+  });
+
   it('stops authenticating a client that was deleted', async () => {
     await authenticator.authenticate('web', 'web-secret');
     store.clients.delete('web');

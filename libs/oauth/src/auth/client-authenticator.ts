@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { constantTimeEqual, verifySecret } from '../crypto/secret-hash';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 
-/** How many clients' verified secrets are remembered; the oldest entry goes first beyond that. */
+/** How many clients' verified secrets are remembered; the least recently used goes first beyond that. */
 const VERIFIED_SECRETS_LIMIT = 1000;
 
 /**
@@ -15,7 +16,7 @@ const VERIFIED_SECRETS_LIMIT = 1000;
  */
 @Injectable()
 export class ClientAuthenticator {
-  private readonly verified = new Map<string, { secretHash: string; secretDigest: Buffer }>();
+  private readonly verified = new LRUCache<string, { secretHash: string; secretDigest: Buffer }>({ max: VERIFIED_SECRETS_LIMIT });
 
   constructor(private readonly clients: ClientRepository) {}
 
@@ -28,13 +29,7 @@ export class ClientAuthenticator {
     const known = this.verified.get(clientId);
     if (known?.secretHash === client.secretHash && constantTimeEqual(known.secretDigest, secretDigest)) return client;
     if (!(await verifySecret(secret, client.secretHash))) return null;
-    this.remember(clientId, { secretHash: client.secretHash, secretDigest });
+    this.verified.set(clientId, { secretHash: client.secretHash, secretDigest });
     return client;
-  }
-
-  private remember(clientId: string, entry: { secretHash: string; secretDigest: Buffer }): void {
-    this.verified.delete(clientId);
-    if (this.verified.size >= VERIFIED_SECRETS_LIMIT) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(clientId, entry);
   }
 }
