@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import { constantTimeEqual, verifySecret } from '../crypto/secret-hash';
+import { constantTimeEqual } from '../crypto/secret-hash';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { ClientSecretVerifier } from './client-secret.verifier';
 
 /** How many clients' verified secrets are remembered; the least recently used goes first beyond that. */
 const VERIFIED_SECRETS_LIMIT = 1000;
@@ -18,17 +19,24 @@ const VERIFIED_SECRETS_LIMIT = 1000;
 export class ClientAuthenticator {
   private readonly verified = new LRUCache<string, { secretHash: string; secretDigest: Buffer }>({ max: VERIFIED_SECRETS_LIMIT });
 
-  constructor(private readonly clients: ClientRepository) {}
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly secrets: ClientSecretVerifier,
+  ) {}
 
   async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
     // An id no client can have never reaches storage (PostgreSQL refuses NUL in text; ids are at most 128 long).
     if (clientId.length === 0 || clientId.length > 128 || clientId.includes('\u0000')) return null;
     const client = await this.clients.findById(clientId);
-    if (!client) return null;
+    if (!client) {
+      // As much work as a wrong secret of a client that exists, so timing does not reveal which ids do.
+      await this.secrets.verify(secret, null);
+      return null;
+    }
     const secretDigest = createHash('sha256').update(secret, 'utf8').digest();
     const known = this.verified.get(clientId);
     if (known?.secretHash === client.secretHash && constantTimeEqual(known.secretDigest, secretDigest)) return client;
-    if (!(await verifySecret(secret, client.secretHash))) return null;
+    if (!(await this.secrets.verify(secret, client.secretHash))) return null;
     this.verified.set(clientId, { secretHash: client.secretHash, secretDigest });
     return client;
   }
