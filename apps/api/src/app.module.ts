@@ -33,12 +33,20 @@ export class AppModule {
           useFactory: async (settings: ConfigService<AppConfig, true>) => {
             const oauth = settings.get('oauth', { infer: true });
             const { jwt, ...options } = oauth;
-            return { ...options, realm: 'breakout', ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}) };
+            return {
+              ...options,
+              realm: 'breakout',
+              // What ClientAdminService and the demo seed hash typed client secrets with.
+              clientSecretHash: { cost: settings.get('passwordHashCost', { infer: true }) },
+              ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),
+            };
           },
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,
           events: StructuredOAuthEvents,
           imports: [UsersModule],
+          // Global so that PasswordHasher, in UsersModule, gets the module's HashLimiter: one limiter for every hash.
+          isGlobal: true,
         }),
       ],
       controllers: [MeController, HealthController],

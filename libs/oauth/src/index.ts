@@ -28,7 +28,8 @@ export type { IntrospectionResponse } from './introspection/introspection.servic
 export { OAUTH_OPENAPI_SECURITY, oauthOpenApi, type OAuthOpenApi, type OAuthOpenApiOptions, type OpenApiJsonObject } from './openapi/oauth-openapi';
 
 export { generateOpaqueToken } from './crypto/opaque-token';
-export { hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';
+export { HashLimiter, type HashLimiterSettings } from './crypto/hash-limiter';
+export { dummySecretHash, hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';
 
 export type { GrantHandler } from './grants/grant-handler.interface';
 export { TokenService } from './token/token.service';

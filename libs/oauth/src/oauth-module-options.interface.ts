@@ -1,5 +1,6 @@
 import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
 import type { JWK } from 'jose';
+import type { SecretHashOptions } from './crypto/secret-hash';
 import type { OAuthEvents } from './events/oauth-events';
 import type { UserLookup } from './repositories/user-lookup';
 
@@ -83,6 +84,33 @@ export interface OAuthModuleOptions {
    * @default 0
    */
   accessTokenCacheSeconds?: number;
+  /**
+   * Slow hashes computed at once, by the module (typed client secrets) and by the host's `UserLookup` through
+   * `HashLimiter` (passwords). Each holds one of libuv's pool threads, which database queries and file access
+   * share, and its memory, until it ends.
+   * @default half of libuv's thread pool (`UV_THREADPOOL_SIZE`, 4 unless set), at most the number of cores
+   */
+  hashConcurrency?: number;
+  /**
+   * Hashes that may wait for a free slot. A request whose hash would be one more is answered at once with 503
+   * `temporarily_unavailable` and `Retry-After`. `0`: none wait.
+   * @default 16
+   */
+  hashQueueMax?: number;
+  /**
+   * Milliseconds a hash may wait for a slot; when they pass first, its request is answered with 503
+   * `temporarily_unavailable` and `Retry-After` instead. `0`: no deadline.
+   * @default 2000
+   */
+  hashQueueTimeoutMs?: number;
+  /**
+   * The scrypt parameters the host hashes typed client secrets with (what it passes to `hashSecret`). A failed
+   * client authentication with no scrypt hash to check (an unknown client id, a wrong generated secret) verifies a
+   * dummy hash with these parameters instead, so it costs what a wrong typed secret costs and its timing does not
+   * tell which client ids exist.
+   * @default { cost: 15, parallelism: 3 }, the defaults of `hashSecret`
+   */
+  clientSecretHash?: SecretHashOptions;
   /** Signing keys for `accessTokenFormat: 'jwt'`. */
   jwt?: OAuthJwtOptions;
   /**

@@ -1,3 +1,4 @@
+import { defaultHashConcurrency } from './crypto/hash-limiter';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 import type { OAuthGrantType, OAuthModuleOptions } from './oauth-module-options.interface';
 import { resolveOAuthOptions, SUPPORTED_GRANT_TYPES } from './oauth-options';
@@ -30,6 +31,29 @@ describe('resolveOAuthOptions', () => {
   it('treats an option set to undefined as not given (e.g. an unset environment variable)', () => {
     const options: OAuthModuleOptions = { accessTokenTtl: undefined, refreshTokenTtl: undefined, grantTypes: undefined, realm: undefined };
     expect(resolveOAuthOptions(options)).toEqual(resolveOAuthOptions());
+  });
+
+  it('defaults the hash limiter and the dummy client-secret hash', () => {
+    expect(resolveOAuthOptions()).toMatchObject({
+      hashConcurrency: defaultHashConcurrency(),
+      hashQueueMax: 16,
+      hashQueueTimeoutMs: 2000,
+      clientSecretHash: { cost: 15, parallelism: 3 },
+    });
+    expect(resolveOAuthOptions({ clientSecretHash: { cost: 12 } }).clientSecretHash).toEqual({ cost: 12, parallelism: 3 });
+    expect(resolveOAuthOptions({ hashQueueMax: 0, hashQueueTimeoutMs: 0 })).toMatchObject({ hashQueueMax: 0, hashQueueTimeoutMs: 0 });
+  });
+
+  it.each<[string, OAuthModuleOptions]>([
+    ['hashConcurrency', { hashConcurrency: 0 }],
+    ['hashConcurrency', { hashConcurrency: 1.5 }],
+    ['hashQueueMax', { hashQueueMax: -1 }],
+    ['hashQueueTimeoutMs', { hashQueueTimeoutMs: 0.5 }],
+    ['clientSecretHash', { clientSecretHash: { cost: 40 } }],
+    ['clientSecretHash', { clientSecretHash: { parallelism: 0 } }],
+  ])('refuses a bad %s: %j', (name, options) => {
+    expect(() => resolveOAuthOptions(options)).toThrow(MisconfigurationError);
+    expect(() => resolveOAuthOptions(options)).toThrow(name);
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('refuses an access token lifetime of %p', (ttl) => {

@@ -2,10 +2,12 @@ import { Inject } from '@nestjs/common';
 import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { MisconfigurationError } from './errors/misconfiguration.error';
+import { defaultHashConcurrency } from './crypto/hash-limiter';
+import { isSaneCost } from './crypto/secret-hash';
 
 export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token', 'client_credentials'];
 
-const DEFAULTS: ResolvedOAuthOptions = {
+const DEFAULTS: Omit<ResolvedOAuthOptions, 'hashConcurrency'> = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
   grantTypes: ['password', 'refresh_token', 'client_credentials'],
@@ -20,6 +22,9 @@ const DEFAULTS: ResolvedOAuthOptions = {
   accessTokenCacheSeconds: 0,
   accessTokenFormat: 'opaque',
   jwt: undefined,
+  hashQueueMax: 16,
+  hashQueueTimeoutMs: 2000,
+  clientSecretHash: { cost: 15, parallelism: 3 },
 };
 
 /** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
@@ -27,13 +32,33 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
   // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
   for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal']) delete data[extra];
-  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(data), grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)] };
+  const resolved: ResolvedOAuthOptions = {
+    ...DEFAULTS,
+    hashConcurrency: defaultHashConcurrency(),
+    ...stripUndefined(data),
+    grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)],
+    clientSecretHash: { ...DEFAULTS.clientSecretHash, ...stripUndefined(data.clientSecretHash ?? {}) },
+  };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
     }
   }
-  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'clientMaxFailures', 'clientLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const) {
+  if (!Number.isSafeInteger(resolved.hashConcurrency) || resolved.hashConcurrency <= 0) {
+    throw new MisconfigurationError(`OAuthModule: hashConcurrency must be a positive whole number, got ${String(resolved.hashConcurrency)}`);
+  }
+  const numbers = [
+    'loginMaxFailures',
+    'loginLockSeconds',
+    'clientMaxFailures',
+    'clientLockSeconds',
+    'tokenRateLimit',
+    'refreshTokenReuseGraceSeconds',
+    'accessTokenCacheSeconds',
+    'hashQueueMax',
+    'hashQueueTimeoutMs',
+  ] as const;
+  for (const key of numbers) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);
     }
@@ -43,6 +68,11 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   }
   if (resolved.clientMaxFailures > 0 && resolved.clientLockSeconds === 0) {
     throw new MisconfigurationError('OAuthModule: clientLockSeconds must be positive while clientMaxFailures is');
+  }
+  // A dummy hash that verifySecret would refuse to compute would make an unknown client id the fast case.
+  const { cost, parallelism } = resolved.clientSecretHash;
+  if (!isSaneCost(cost!, 8, parallelism!)) {
+    throw new MisconfigurationError(`OAuthModule: clientSecretHash needs a whole cost from 1 to 22 and parallelism from 1 to 16, got ${cost} and ${parallelism}`);
   }
   const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
   if (unknown.length > 0) {

@@ -8,11 +8,13 @@ import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
+import { ClientSecretVerifier } from './auth/client-secret.verifier';
+import { HashLimiter } from './crypto/hash-limiter';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
 import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import { ConfigurableOAuthModule } from './oauth.module-definition';
-import type { OAuthModuleOptions } from './oauth-module-options.interface';
+import type { OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { resolveOAuthOptions } from './oauth-options';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
@@ -58,6 +60,13 @@ import { TokenService } from './token/token.service';
     TokenIssuer,
     JwtAccessTokenService,
     TokenService,
+    {
+      provide: HashLimiter,
+      inject: [OAUTH_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedOAuthOptions) =>
+        new HashLimiter({ concurrency: options.hashConcurrency, queueMax: options.hashQueueMax, queueTimeoutMs: options.hashQueueTimeoutMs }),
+    },
+    ClientSecretVerifier,
     ClientAuthenticator,
     ClientBasicStrategy,
     ClientPostStrategy,
@@ -68,6 +77,6 @@ import { TokenService } from './token/token.service';
     AccessTokenCache,
     BearerStrategy,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { ConfigurationError, defaultPasswordHashConcurrency, loadAppConfig } from './app-config';
+import { ConfigurationError, loadAppConfig } from './app-config';
 
 /** The message `loadAppConfig` throws for `env`, or `undefined` when it accepts it. */
 function problemsOf(env: NodeJS.ProcessEnv): string | undefined {
@@ -13,27 +12,40 @@ function problemsOf(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 describe('loadAppConfig: password hashing', () => {
-  it("defaults to scrypt cost 15 (OWASP's 2^15, p = 3 row) and one hash at a time per available core", () => {
+  it("defaults to scrypt cost 15 (OWASP's 2^15, p = 3 row) and leaves the hash limiter to the module's defaults", () => {
     const config = loadAppConfig({});
     expect(config.passwordHashCost).toBe(15);
-    expect(config.passwordHashConcurrency).toBe(Math.min(availableParallelism(), 64));
-    expect(config.passwordHashConcurrency).toBe(defaultPasswordHashConcurrency());
+    expect(config.oauth).toMatchObject({ hashConcurrency: undefined, hashQueueMax: undefined, hashQueueTimeoutMs: undefined });
   });
 
-  it('reads PASSWORD_HASH_COST and PASSWORD_HASH_CONCURRENCY within their bounds', () => {
+  it('reads PASSWORD_HASH_COST and OAUTH_HASH_CONCURRENCY within their bounds', () => {
     expect(loadAppConfig({ PASSWORD_HASH_COST: '17' }).passwordHashCost).toBe(17);
-    expect(loadAppConfig({ PASSWORD_HASH_CONCURRENCY: '1' }).passwordHashConcurrency).toBe(1);
-    expect(loadAppConfig({ PASSWORD_HASH_CONCURRENCY: '64' }).passwordHashConcurrency).toBe(64);
-    expect(loadAppConfig({ PASSWORD_HASH_CONCURRENCY: '' }).passwordHashConcurrency).toBe(defaultPasswordHashConcurrency());
+    expect(loadAppConfig({ OAUTH_HASH_CONCURRENCY: '1' }).oauth.hashConcurrency).toBe(1);
+    expect(loadAppConfig({ OAUTH_HASH_CONCURRENCY: '64' }).oauth.hashConcurrency).toBe(64);
+    expect(loadAppConfig({ OAUTH_HASH_CONCURRENCY: '' }).oauth.hashConcurrency).toBeUndefined();
   });
 
-  it.each(['0', '65', '-1', '2.5', 'four', '1e1'])('refuses PASSWORD_HASH_CONCURRENCY=%s, naming the variable and its bounds', (value) => {
-    expect(problemsOf({ PASSWORD_HASH_CONCURRENCY: value })).toContain(`PASSWORD_HASH_CONCURRENCY must be a whole number between 1 and 64, got "${value}"`);
+  it('still reads the older name PASSWORD_HASH_CONCURRENCY, and lets OAUTH_HASH_CONCURRENCY win over it', () => {
+    expect(loadAppConfig({ PASSWORD_HASH_CONCURRENCY: '3' }).oauth.hashConcurrency).toBe(3);
+    expect(loadAppConfig({ PASSWORD_HASH_CONCURRENCY: '3', OAUTH_HASH_CONCURRENCY: '5' }).oauth.hashConcurrency).toBe(5);
   });
 
-  it('reports a bad PASSWORD_HASH_CONCURRENCY together with the other problems', () => {
-    const message = problemsOf({ PASSWORD_HASH_CONCURRENCY: '0', PASSWORD_HASH_COST: '9' });
+  it.each(['OAUTH_HASH_CONCURRENCY', 'PASSWORD_HASH_CONCURRENCY'])('refuses %s outside 1-64, naming the variable and its bounds', (name) => {
+    for (const value of ['0', '65', '-1', '2.5', 'four', '1e1']) {
+      expect(problemsOf({ [name]: value })).toContain(`${name} must be a whole number between 1 and 64, got "${value}"`);
+    }
+  });
+
+  it('reads OAUTH_HASH_QUEUE_MAX (0 allowed: nothing waits) and OAUTH_HASH_QUEUE_TIMEOUT_MS (0: no deadline)', () => {
+    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '0', OAUTH_HASH_QUEUE_TIMEOUT_MS: '0' }).oauth).toMatchObject({ hashQueueMax: 0, hashQueueTimeoutMs: 0 });
+    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '100', OAUTH_HASH_QUEUE_TIMEOUT_MS: '5000' }).oauth).toMatchObject({ hashQueueMax: 100, hashQueueTimeoutMs: 5000 });
+    expect(problemsOf({ OAUTH_HASH_QUEUE_MAX: '-1' })).toContain('OAUTH_HASH_QUEUE_MAX must be a whole number between 0 and 10000, got "-1"');
+    expect(problemsOf({ OAUTH_HASH_QUEUE_TIMEOUT_MS: '1.5' })).toContain('OAUTH_HASH_QUEUE_TIMEOUT_MS must be a whole number between 0 and 600000, got "1.5"');
+  });
+
+  it('reports a bad OAUTH_HASH_CONCURRENCY together with the other problems', () => {
+    const message = problemsOf({ OAUTH_HASH_CONCURRENCY: '0', PASSWORD_HASH_COST: '9' });
     expect(message).toContain('PASSWORD_HASH_COST must be a whole number between 10 and 20, got "9"');
-    expect(message).toContain('PASSWORD_HASH_CONCURRENCY must be a whole number between 1 and 64, got "0"');
+    expect(message).toContain('OAUTH_HASH_CONCURRENCY must be a whole number between 1 and 64, got "0"');
   });
 });

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 
 /** The reference app's configuration, read from the environment once at start. */
@@ -24,11 +23,17 @@ export interface AppConfig {
     accessTokenFormat: 'opaque' | 'jwt';
     /** Where the JWT signing key comes from, in `jwt` format. */
     jwt: { privateKeyPem?: string; keyFile: string };
+    /**
+     * The module's `HashLimiter`, which every password and typed client secret goes through: hashes at once
+     * (`OAUTH_HASH_CONCURRENCY`), hashes that may wait (`OAUTH_HASH_QUEUE_MAX`) and for how long
+     * (`OAUTH_HASH_QUEUE_TIMEOUT_MS`). Unset: the module's defaults.
+     */
+    hashConcurrency?: number;
+    hashQueueMax?: number;
+    hashQueueTimeoutMs?: number;
   };
-  /** log2 of scrypt's N for user passwords (with p = 3, see `PasswordHasher`); see `hashSecret`. */
+  /** log2 of scrypt's N for user passwords and typed client secrets (with p = 3, see `PasswordHasher`); see `hashSecret`. */
   passwordHashCost: number;
-  /** How many password hashes `PasswordHasher` runs at once (`PASSWORD_HASH_CONCURRENCY`); the rest wait their turn. */
-  passwordHashConcurrency: number;
   /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -38,15 +43,7 @@ export class ConfigurationError extends Error {
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/api.sqlite';
-const MAX_PASSWORD_HASH_CONCURRENCY = 64;
-
-/**
- * One password hash per core the process may use: hashing is CPU-bound, so more at once only hold more memory
- * (32 MiB each at the default cost) without finishing any sooner.
- */
-export function defaultPasswordHashConcurrency(): number {
-  return Math.min(availableParallelism(), MAX_PASSWORD_HASH_CONCURRENCY);
-}
+const MAX_HASH_CONCURRENCY = 64;
 
 /**
  * Reads and checks the environment. Every problem is reported at once, in one message, so a misconfigured
@@ -54,7 +51,9 @@ export function defaultPasswordHashConcurrency(): number {
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   const problems: string[] = [];
-  const integer = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  function integer(name: string, fallback: number, min: number, max?: number): number;
+  function integer(name: string, fallback: undefined, min: number, max?: number): number | undefined;
+  function integer(name: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -63,7 +62,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       return fallback;
     }
     return value;
-  };
+  }
 
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = env[name];
@@ -91,10 +90,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       accessTokenCacheSeconds: integer('OAUTH_ACCESS_TOKEN_CACHE_SECONDS', 0, 0, 300),
       accessTokenFormat: oneOf('OAUTH_ACCESS_TOKEN_FORMAT', ['opaque', 'jwt'] as const, 'opaque'),
       jwt: { privateKeyPem: env.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(env.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
+      // PASSWORD_HASH_CONCURRENCY is the older name, from when only passwords were limited; the new name wins.
+      hashConcurrency:
+        integer('OAUTH_HASH_CONCURRENCY', undefined, 1, MAX_HASH_CONCURRENCY) ??
+        integer('PASSWORD_HASH_CONCURRENCY', undefined, 1, MAX_HASH_CONCURRENCY),
+      hashQueueMax: integer('OAUTH_HASH_QUEUE_MAX', undefined, 0, 10_000),
+      hashQueueTimeoutMs: integer('OAUTH_HASH_QUEUE_TIMEOUT_MS', undefined, 0, 600_000),
     },
     // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
     passwordHashCost: integer('PASSWORD_HASH_COST', 15, 10, 20),
-    passwordHashConcurrency: integer('PASSWORD_HASH_CONCURRENCY', defaultPasswordHashConcurrency(), 1, MAX_PASSWORD_HASH_CONCURRENCY),
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.

@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { hashSecret, verifySecret } from '@nest-oauth/server';
+import { HashLimiter, hashSecret, OAuthError, verifySecret } from '@nest-oauth/server';
 import { compare as bcryptCompare, hashSync } from 'bcryptjs';
 import { PasswordHasher } from './password-hasher';
 
@@ -38,6 +38,11 @@ function observeHashing(): string[] {
   return events;
 }
 
+/** The OAuth module's limiter as the app configures it, with room for every test's hashes to wait. */
+function limiter(concurrency: number): HashLimiter {
+  return new HashLimiter({ concurrency, queueMax: 16, queueTimeoutMs: 0 });
+}
+
 /** The format hashes had before p = 3, made with node:crypto directly; cost 10 rather than 17 for speed. */
 function oldFormatHash(password: string, cost = 10): string {
   const salt = randomBytes(16);
@@ -52,7 +57,7 @@ afterEach(() => {
 });
 
 describe('PasswordHasher: scrypt parameters', () => {
-  const hasher = new PasswordHasher({ passwordHashCost: 10, passwordHashConcurrency: 4 });
+  const hasher = new PasswordHasher({ passwordHashCost: 10 }, limiter(4));
 
   it('writes scrypt at the configured cost with r = 8, p = 3', async () => {
     const stored = await hasher.hash('correct horse');
@@ -68,7 +73,7 @@ describe('PasswordHasher: scrypt parameters', () => {
   });
 
   it('wants a scrypt hash replaced only when its N × p is below the configured 2^cost × 3', () => {
-    const at15 = new PasswordHasher({ passwordHashCost: 15, passwordHashConcurrency: 1 });
+    const at15 = new PasswordHasher({ passwordHashCost: 15 }, limiter(1));
     const stored = (cost: number, p: number) => `scrypt$${cost}$8$${p}$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g`;
     // The default before p = 3: 2^17 × 1 is more work than 2^15 × 3, so those users' hashes are left alone.
     expect(at15.needsRehash(stored(17, 1))).toBe(false);
@@ -90,7 +95,7 @@ describe('PasswordHasher: scrypt parameters', () => {
 
 describe('PasswordHasher: concurrent hashes', () => {
   it('with a concurrency of 1, runs two verifications started together one after the other', async () => {
-    const hasher = new PasswordHasher({ passwordHashCost: 10, passwordHashConcurrency: 1 });
+    const hasher = new PasswordHasher({ passwordHashCost: 10 }, limiter(1));
     const stored = await hasher.hash('pw');
     const events = observeHashing();
 
@@ -100,7 +105,7 @@ describe('PasswordHasher: concurrent hashes', () => {
   });
 
   it('puts hashing and both verification paths, scrypt and bcrypt, under the same limit', async () => {
-    const hasher = new PasswordHasher({ passwordHashCost: 10, passwordHashConcurrency: 1 });
+    const hasher = new PasswordHasher({ passwordHashCost: 10 }, limiter(1));
     const scrypt = await hasher.hash('pw');
     const bcrypt = hashSync('pw', 4);
     const events = observeHashing();
@@ -120,7 +125,7 @@ describe('PasswordHasher: concurrent hashes', () => {
   });
 
   it('runs as many at once as configured', async () => {
-    const hasher = new PasswordHasher({ passwordHashCost: 10, passwordHashConcurrency: 2 });
+    const hasher = new PasswordHasher({ passwordHashCost: 10 }, limiter(2));
     const stored = await hasher.hash('pw');
     const events = observeHashing();
 
@@ -131,11 +136,35 @@ describe('PasswordHasher: concurrent hashes', () => {
   });
 
   it('frees the slot of a verification that failed', async () => {
-    const hasher = new PasswordHasher({ passwordHashCost: 10, passwordHashConcurrency: 1 });
+    const hasher = new PasswordHasher({ passwordHashCost: 10 }, limiter(1));
     const stored = await hasher.hash('pw');
     jest.mocked(verifySecret).mockRejectedValueOnce(new Error('scrypt failed'));
 
     await expect(hasher.verify('pw', stored)).rejects.toThrow('scrypt failed');
     await expect(hasher.verify('pw', stored)).resolves.toBe(true);
+  });
+
+  it("refuses at once with the limiter's 503 when its queue is full, and runs no hash for it", async () => {
+    const hasher = new PasswordHasher({ passwordHashCost: 10 }, new HashLimiter({ concurrency: 1, queueMax: 1, queueTimeoutMs: 0 }));
+    const stored = await hasher.hash('pw');
+    const events = observeHashing();
+
+    const results = await Promise.allSettled([hasher.verify('pw', stored), hasher.verify('pw', stored), hasher.verify('pw', stored)]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const refusal = (results[2] as PromiseRejectedResult).reason;
+    expect(refusal).toBeInstanceOf(OAuthError);
+    expect(refusal).toMatchObject({ error: 'temporarily_unavailable', status: 503 });
+    expect(events.filter((event) => event === 'verifySecret start')).toHaveLength(2);
+  });
+
+  it('hashes without a limit where no OAuth module is loaded (the admin CLI)', async () => {
+    const hasher = new PasswordHasher({ passwordHashCost: 10 });
+    const stored = await hasher.hash('pw');
+    const events = observeHashing();
+
+    await Promise.all([hasher.verify('pw', stored), hasher.verify('pw', stored)]);
+
+    expect(events.slice(0, 2)).toEqual(['verifySecret start', 'verifySecret start']);
   });
 });

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { hashSecret, verifySecret } from '@nest-oauth/server';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HashLimiter, hashSecret, verifySecret } from '@nest-oauth/server';
 import { compare as bcryptCompare } from 'bcryptjs';
-import pLimit from 'p-limit';
 import { APP_CONFIG } from '../config/app-config.provider';
-import { defaultPasswordHashConcurrency, type AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
 
 /**
  * A bcrypt hash as Spring Security's BCryptPasswordEncoder (and most bcrypt libraries) write it:
@@ -30,31 +29,35 @@ const PASSWORD_HASH_PARALLELISM = 3;
  */
 @Injectable()
 export class PasswordHasher {
-  /**
-   * Every hash and verification waits here for one of `passwordHashConcurrency` slots. Each scrypt holds its
-   * memory for its whole run, and libuv's pool (4 threads by default) that runs it also runs sqlite's queries:
-   * more hashes at once than cores add memory and starve database reads, and finish no sooner.
-   */
-  private readonly limit: pLimit.Limit;
-
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'passwordHashCost'> & Partial<Pick<AppConfig, 'passwordHashConcurrency'>>,
-  ) {
-    // Absent only where a hasher is built by hand (specs): then the configuration's own default.
-    this.limit = pLimit(config.passwordHashConcurrency ?? defaultPasswordHashConcurrency());
-  }
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'passwordHashCost'>,
+    /**
+     * The OAuth module's limiter, which also runs its client-secret checks: every hash and verification waits
+     * there for a slot, so one bound covers all the hashing the server does, and a flood of logins is refused
+     * with 503 instead of queueing without end. Absent only where the module is not loaded: the admin CLI, which
+     * hashes one password per command.
+     */
+    @Optional() private readonly limiter?: HashLimiter,
+  ) {}
 
   /**
    * scrypt, from node:crypto: memory-hard (GPUs and ASICs gain little against it), a recommendation of the OWASP
    * Password Storage Cheat Sheet, and built into Node, so there is no native module to compile or download.
    */
   hash(password: string): Promise<string> {
-    return this.limit(() => hashSecret(password, { cost: this.config.passwordHashCost, parallelism: PASSWORD_HASH_PARALLELISM }));
+    return this.limited(() => hashSecret(password, { cost: this.config.passwordHashCost, parallelism: PASSWORD_HASH_PARALLELISM }));
   }
 
-  /** Whether `password` matches `stored`, a scrypt or a bcrypt hash; `false` for anything else, damaged hashes included. */
+  /**
+   * Whether `password` matches `stored`, a scrypt or a bcrypt hash; `false` for anything else, damaged hashes
+   * included. Rejects with the limiter's 503 `OAuthError` when the server is too busy to take the hash on.
+   */
   verify(password: string, stored: string): Promise<boolean> {
-    return this.limit(() => this.check(password, stored));
+    return this.limited(() => this.check(password, stored));
+  }
+
+  private limited<T>(hash: () => Promise<T>): Promise<T> {
+    return this.limiter ? this.limiter.run(hash) : hash();
   }
 
   private async check(password: string, stored: string): Promise<boolean> {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import { constantTimeEqual, verifySecret } from '../crypto/secret-hash';
+import { constantTimeEqual } from '../crypto/secret-hash';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { ClientThrottle } from '../throttle/client-throttle';
+import { ClientSecretVerifier } from './client-secret.verifier';
 
-/** How many clients' verified secrets are remembered; the oldest entry goes first beyond that. */
+/** How many clients' verified secrets are remembered; the least recently used goes first beyond that. */
 const VERIFIED_SECRETS_LIMIT = 1000;
 
 /**
@@ -16,11 +18,12 @@ const VERIFIED_SECRETS_LIMIT = 1000;
  */
 @Injectable()
 export class ClientAuthenticator {
-  private readonly verified = new Map<string, { secretHash: string; secretDigest: Buffer }>();
+  private readonly verified = new LRUCache<string, { secretHash: string; secretDigest: Buffer }>({ max: VERIFIED_SECRETS_LIMIT });
 
   constructor(
     private readonly clients: ClientRepository,
     private readonly throttle: ClientThrottle,
+    private readonly secrets: ClientSecretVerifier,
   ) {}
 
   async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
@@ -35,16 +38,11 @@ export class ClientAuthenticator {
     }
     // Counted per client id before the secret is checked, unknown ids included (RFC 6749 §10.10).
     return this.throttle.attempt(clientId, secretDigest, async () => {
-      if (!client) return null;
-      if (!(await verifySecret(secret, client.secretHash))) return null;
-      this.remember(clientId, { secretHash: client.secretHash, secretDigest });
+      // An unknown id is checked against a dummy hash: as much work as a wrong secret, so timing does not tell ids apart.
+      const matches = await this.secrets.verify(secret, client?.secretHash ?? null);
+      if (!client || !matches) return null;
+      this.verified.set(clientId, { secretHash: client.secretHash, secretDigest });
       return client;
     });
-  }
-
-  private remember(clientId: string, entry: { secretHash: string; secretDigest: Buffer }): void {
-    this.verified.delete(clientId);
-    if (this.verified.size >= VERIFIED_SECRETS_LIMIT) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(clientId, entry);
   }
 }

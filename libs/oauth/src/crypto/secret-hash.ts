@@ -22,6 +22,8 @@ export interface SecretHashOptions {
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 const BLOCK_SIZE = 8;
+const DEFAULT_COST = 15;
+const DEFAULT_PARALLELISM = 3;
 
 /**
  * Hashes a human-chosen secret (a password, or a client secret an operator typed) with scrypt: memory-hard, so
@@ -30,11 +32,28 @@ const BLOCK_SIZE = 8;
  * later without breaking old hashes (those written before the default became p = 3 say p = 1, and still verify).
  */
 export async function hashSecret(secret: string, options: SecretHashOptions = {}): Promise<string> {
-  const cost = options.cost ?? 15;
-  const parallelism = options.parallelism ?? 3;
+  const cost = options.cost ?? DEFAULT_COST;
+  const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
   const salt = randomBytes(SALT_BYTES);
   const hash = await scryptAsync(secret, salt, cost, BLOCK_SIZE, parallelism);
   return ['scrypt', cost, BLOCK_SIZE, parallelism, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/**
+ * A stored hash in `hashSecret`'s format with these parameters, but a random salt and a random result: verifying
+ * a secret against it costs exactly what verifying against a real hash with the same parameters costs, and matches
+ * nothing (the odds are 2^-256). Checked where there is no real hash (an unknown client or user), so that case
+ * takes as long as a wrong secret and its timing does not tell which ids exist.
+ */
+export function dummySecretHash(options: SecretHashOptions = {}): string {
+  const cost = options.cost ?? DEFAULT_COST;
+  const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
+  return ['scrypt', cost, BLOCK_SIZE, parallelism, randomBytes(SALT_BYTES).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join('$');
+}
+
+/** Whether `stored` is a scrypt hash (a slow check, to run through `HashLimiter`) rather than a fast digest. */
+export function isScryptHash(stored: string): boolean {
+  return stored.startsWith('scrypt$');
 }
 
 /**
@@ -65,7 +84,7 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 }
 
 /** Bounds of what `hashSecret` writes (and a little room to raise the cost), so verifying cannot exhaust memory. */
-function isSaneCost(cost: number, r: number, p: number): boolean {
+export function isSaneCost(cost: number, r: number, p: number): boolean {
   return Number.isInteger(cost) && cost >= 1 && cost <= 22 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
 }
 

@@ -79,7 +79,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       }
     }
     const error = exception instanceof OAuthError ? exception : bodyError(exception);
-    if (error.status >= 500) {
+    // An overload refusal (503) is expected under a flood and says nothing new each time; only failures are logged.
+    if (error.error === 'server_error') {
       // The cause goes to the log only; the client learns nothing about the server's insides.
       const cause = error.cause instanceof Error ? error.cause : undefined;
       this.logger.error(`Unexpected error: ${cause ? `${cause.name}: ${cause.message}` : String(error.cause)}`, cause?.stack);

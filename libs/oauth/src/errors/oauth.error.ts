@@ -11,7 +11,7 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_token'
   | 'insufficient_scope'
-  /** Registered in the OAuth error registry (RFC 6749 §4.1.2.1); used here for rate limiting. */
+  /** Registered in the OAuth error registry (RFC 6749 §4.1.2.1); used here for rate limiting and overload. */
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -109,6 +109,16 @@ export class OAuthError extends Error {
   /** Too many requests from one client address. */
   static rateLimited(retryAfterSeconds: number): OAuthError {
     return new OAuthError('temporarily_unavailable', 'Too many requests; try again later', 429, undefined, {
+      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
+    });
+  }
+
+  /**
+   * The server cannot take the request on now: "temporary overloading", as RFC 6749 §4.1.2.1 defines the code,
+   * answered with the 503 that code stands for and a `Retry-After`.
+   */
+  static temporarilyUnavailable(description: string, retryAfterSeconds: number): OAuthError {
+    return new OAuthError('temporarily_unavailable', description, 503, undefined, {
       retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
     });
   }

@@ -6,7 +6,7 @@ import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import { AccessTokenRepository, type AccessTokenRecord } from '../repositories/access-token.repository';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type OAuthGrant } from '../repositories/grant.repository';
-import { LoginAttemptRepository } from '../repositories/login-attempt.repository';
+import { AttemptCounterRepository, type AttemptPolicy, type AttemptReservation } from '../repositories/attempt-counter.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 
 /** The repositories a storage module provides to `OAuthModule`, as the conformance cases use them. */
@@ -15,7 +15,7 @@ export interface OAuthStorageUnderTest {
   grants: GrantRepository;
   accessTokens: AccessTokenRepository;
   refreshTokens: RefreshTokenRepository;
-  loginAttempts: LoginAttemptRepository;
+  attemptCounters: AttemptCounterRepository;
   /** Frees what `open` took (connections, schemas, files). */
   close(): Promise<void>;
 }
@@ -81,7 +81,7 @@ export async function openOAuthStorage(storage: DynamicModule, imports: ModuleMe
     grants: context.get(GrantRepository, { strict: false }),
     accessTokens: context.get(AccessTokenRepository, { strict: false }),
     refreshTokens: context.get(RefreshTokenRepository, { strict: false }),
-    loginAttempts: context.get(LoginAttemptRepository, { strict: false }),
+    attemptCounters: context.get(AttemptCounterRepository, { strict: false }),
     close: () => context.close(),
   };
 }
@@ -159,7 +159,12 @@ async function assertRejects(promise: Promise<unknown>, message: string): Promis
   await assert.rejects(promise, (error: unknown) => error !== undefined, message);
 }
 
-const LOGIN_POLICY = { maxFailures: 3, windowSeconds: 60, lockSeconds: 600 };
+const POLICY: AttemptPolicy = { maxFailures: 3, windowSeconds: 60, lockSeconds: 600 };
+
+function slotOf(reservation: AttemptReservation) {
+  assert.equal(reservation.granted, true, 'a slot was expected');
+  return (reservation as Extract<AttemptReservation, { granted: true }>).slot;
+}
 
 /** Every requirement, in the words of the interfaces' documentation. */
 export function storageConformanceCases(): StorageConformanceCase[] {
@@ -407,27 +412,58 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       },
     },
     {
-      name: 'LoginAttemptRepository: failures count within the window, lock at the limit, restart after it, and reset forgets them',
-      async run({ loginAttempts }) {
+      name: 'AttemptCounterRepository: at most maxFailures slots a window, the last starts the lock, and each kind counts apart',
+      async run({ attemptCounters }) {
         const key = digestToken(randomUUID());
-        assert.equal(await loginAttempts.find(key), null);
-        assertSame(await loginAttempts.recordFailure(key, NOW, LOGIN_POLICY), { failures: 1, lockedUntil: null });
-        assertSame(await loginAttempts.recordFailure(key, later(1_000), LOGIN_POLICY), { failures: 2, lockedUntil: null });
-        assertSame(await loginAttempts.recordFailure(key, later(2_000), LOGIN_POLICY), { failures: 3, lockedUntil: later(602_000) });
-        assertSame(await loginAttempts.find(key), { failures: 3, lockedUntil: later(602_000) });
-        assertSame(await loginAttempts.recordFailure(key, later(61_000), LOGIN_POLICY), { failures: 1, lockedUntil: null });
-        await loginAttempts.reset(key);
-        assert.equal(await loginAttempts.find(key), null);
+        assert.equal(await attemptCounters.lockedUntil('login', key, NOW, POLICY), null);
+        const first = slotOf(await attemptCounters.reserve('login', key, NOW, POLICY));
+        assertSame(first, { windowStartedAt: NOW, settledFailures: 0, lockedUntil: null });
+        await attemptCounters.settle('login', key, first, 'failure', POLICY);
+        assertSame(slotOf(await attemptCounters.reserve('login', key, later(1_000), POLICY)), { windowStartedAt: NOW, settledFailures: 1, lockedUntil: null });
+        assertSame(slotOf(await attemptCounters.reserve('login', key, later(2_000), POLICY)).lockedUntil, later(602_000));
+        assertSame(await attemptCounters.reserve('login', key, later(3_000), POLICY), { granted: false, lockedUntil: later(602_000) });
+        assertSame(await attemptCounters.lockedUntil('login', key, later(3_000), POLICY), later(602_000));
+        assert.equal((await attemptCounters.reserve('client', key, later(3_000), POLICY)).granted, true, 'the client counter of the same key is its own');
+        assertSame(slotOf(await attemptCounters.reserve('login', key, later(603_000), POLICY)), { windowStartedAt: later(603_000), settledFailures: 0, lockedUntil: null });
       },
     },
     {
-      name: 'LoginAttemptRepository: 20 concurrent failures of one key are all counted',
-      async run({ loginAttempts }) {
+      name: 'AttemptCounterRepository: a success frees its own slot and clears only the failures settled before it',
+      async run({ attemptCounters }) {
         const key = digestToken(randomUUID());
-        const policy = { ...LOGIN_POLICY, maxFailures: 100 };
-        const counts = await Promise.all(Array.from({ length: 20 }, () => loginAttempts.recordFailure(key, NOW, policy)));
-        assertSame(counts.map((lock) => lock.failures).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
-        assert.equal((await loginAttempts.find(key))?.failures, 20);
+        await attemptCounters.settle('login', key, slotOf(await attemptCounters.reserve('login', key, NOW, POLICY)), 'failure', POLICY);
+        const succeeding = slotOf(await attemptCounters.reserve('login', key, NOW, POLICY));
+        const inFlight = slotOf(await attemptCounters.reserve('login', key, NOW, POLICY));
+        await attemptCounters.settle('login', key, succeeding, 'success', POLICY);
+        await attemptCounters.settle('login', key, inFlight, 'failure', POLICY);
+        // The failure still being checked when the success took its slot stays counted: two slots are left, not three.
+        assert.equal((await attemptCounters.reserve('login', key, NOW, POLICY)).granted, true);
+        assert.equal((await attemptCounters.reserve('login', key, NOW, POLICY)).granted, true);
+        assert.equal((await attemptCounters.reserve('login', key, NOW, POLICY)).granted, false);
+      },
+    },
+    {
+      name: 'AttemptCounterRepository: of 20 concurrent reservations of one key exactly maxFailures get a slot',
+      async run({ attemptCounters }) {
+        const key = digestToken(randomUUID());
+        const policy = { ...POLICY, maxFailures: 5 };
+        const reservations = await Promise.all(Array.from({ length: 20 }, () => attemptCounters.reserve('login', key, NOW, policy)));
+        assert.equal(reservations.filter((reservation) => reservation.granted).length, 5);
+      },
+    },
+    {
+      name: 'AttemptCounterRepository.deleteExpired removes keys whose window and lock have both passed, of one kind',
+      async run({ attemptCounters }) {
+        const open = digestToken(randomUUID());
+        const locked = digestToken(randomUUID());
+        await attemptCounters.reserve('login', open, NOW, POLICY);
+        await attemptCounters.reserve('client', open, NOW, POLICY);
+        for (let i = 0; i < POLICY.maxFailures; i++) await attemptCounters.reserve('login', locked, NOW, POLICY);
+
+        assert.equal(await attemptCounters.deleteExpired('login', later(120_000), 10), 1);
+        assert.equal((await attemptCounters.reserve('login', locked, later(120_000), POLICY)).granted, false, 'a lock outlives its window');
+        assert.equal(await attemptCounters.deleteExpired('login', later(700_000), 10), 1);
+        assert.equal(await attemptCounters.deleteExpired('client', later(120_000), 10), 1);
       },
     },
   ];
