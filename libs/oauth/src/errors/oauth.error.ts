@@ -42,8 +42,9 @@ export class OAuthError extends Error {
   /** Seconds after which the client may try again; sent as `Retry-After` (RFC 9110 §10.2.3). */
   readonly retryAfterSeconds?: number;
 
-  static invalidRequest(description: string): OAuthError {
-    return new OAuthError('invalid_request', description, 400);
+  /** 400 unless another status says more: 413 for a body too large, 415 for one in a charset or encoding not read. */
+  static invalidRequest(description: string, status = 400): OAuthError {
+    return new OAuthError('invalid_request', description, status);
   }
 
   /**
