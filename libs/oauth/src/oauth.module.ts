@@ -8,6 +8,7 @@ import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
+import { MethodNotAllowedController } from './errors/method-not-allowed.controller';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
 import { LoginThrottle } from './grants/login-throttle';
@@ -35,7 +36,7 @@ import { TokenService } from './token/token.service';
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController],
+  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController, MethodNotAllowedController],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
