@@ -47,6 +47,10 @@ jest.setTimeout(120_000);
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // The page works within its Content-Security-Policy: nothing it needs is refused.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
   });
 
   afterAll(async () => {

@@ -25,6 +25,22 @@ describe('API documentation (/docs)', () => {
     expect(response.text).toContain('swagger-ui');
   });
 
+  it.each(['/docs', '/docs/', '/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs-json', '/docs-yaml'])(
+    'serves %s with a restrictive Content-Security-Policy, and framed by no page',
+    async (path) => {
+      const response = await request(t.http).get(path);
+      expect(response.status).toBeLessThan(400);
+      const policy = String(response.headers['content-security-policy']);
+      expect(policy.split(/;\s*/)).toEqual(
+        expect.arrayContaining(["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]),
+      );
+      // Scripts from this origin only: no inline script, no eval, no other host.
+      expect(policy).not.toMatch(/script-src[^;]*('unsafe-inline'|'unsafe-eval'|https?:|\*)/);
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    },
+  );
+
   it('documents every route the app serves, and nothing else', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths).sort()).toEqual([

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { OAuthModule } from '@nest-oauth/server';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
@@ -7,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { loadJwtSigningKeys } from './config/jwt-signing-keys';
 import { DatabaseModule } from './database/database.module';
+import { RouteNotFoundFilter } from './errors/route-not-found.filter';
 import { HealthController } from './health/health.controller';
 import { appLoggerModule } from './logging/logging';
 import { StructuredOAuthEvents } from './logging/structured-oauth-events';
@@ -50,7 +52,7 @@ export class AppModule {
         }),
       ],
       controllers: [MeController, HealthController],
-      providers: [DemoSeedService],
+      providers: [DemoSeedService, { provide: APP_FILTER, useClass: RouteNotFoundFilter }],
     };
   }
 }

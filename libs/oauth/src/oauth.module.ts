@@ -10,6 +10,7 @@ import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
 import { ClientSecretVerifier } from './auth/client-secret.verifier';
 import { HashLimiter } from './crypto/hash-limiter';
+import { MethodNotAllowedController } from './errors/method-not-allowed.controller';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
 import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
@@ -39,7 +40,7 @@ import { TokenService } from './token/token.service';
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController],
+  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController, MethodNotAllowedController],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,

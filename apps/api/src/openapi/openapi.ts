@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { oauthOpenApi } from '@nest-oauth/server';
 
@@ -35,8 +36,36 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return withoutUnusedSchemas(document);
 }
 
+/**
+ * What the docs pages may load and do: Swagger UI's own files and calls to this origin, nothing else, and no page
+ * may frame them (a framed Authorize dialog could be clickjacked into sending a password). Inline styles stay
+ * allowed: Swagger UI's HTML template and components set them.
+ */
+export const DOCS_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /** Serves Swagger UI at `/docs`; the document is built on its first request, not at every start. */
 export function setupOpenApi(app: INestApplication): void {
+  // Middleware, so the headers reach every file Swagger UI serves, on either platform.
+  const withSecurityHeaders = (_request: unknown, response: ServerResponse, next: () => void) => {
+    for (const [name, value] of Object.entries(DOCS_SECURITY_HEADERS)) response.setHeader(name, value);
+    next();
+  };
+  for (const path of [DOCS_PATH, `${DOCS_PATH}-json`, `${DOCS_PATH}-yaml`]) app.use(`/${path}`, withSecurityHeaders);
   let document: OpenAPIObject | undefined;
   SwaggerModule.setup(DOCS_PATH, app, () => (document ??= buildOpenApiDocument(app)), {
     customSiteTitle: 'Break Out API',

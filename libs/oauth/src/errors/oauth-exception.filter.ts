@@ -90,6 +90,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const challenge = this.challenge(error);
     if (challenge) adapter.setHeader(response, 'WWW-Authenticate', challenge);
     if (error.retryAfterSeconds !== undefined) adapter.setHeader(response, 'Retry-After', String(error.retryAfterSeconds));
+    if (error.allow) adapter.setHeader(response, 'Allow', error.allow.join(', '));
     const body: Record<string, string> = { error: error.error };
     if (error.description) body.error_description = error.description;
     adapter.reply(response, body, error.status);

@@ -33,17 +33,22 @@ export class OAuthError extends Error {
     readonly description: string | undefined,
     readonly status: number,
     readonly challenge?: OAuthChallenge,
-    options?: { cause?: unknown; retryAfterSeconds?: number },
+    options?: { cause?: unknown; retryAfterSeconds?: number; allow?: readonly string[] },
   ) {
     super(description ?? error, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.allow = options?.allow;
   }
 
   /** Seconds after which the client may try again; sent as `Retry-After` (RFC 9110 §10.2.3). */
   readonly retryAfterSeconds?: number;
 
-  static invalidRequest(description: string): OAuthError {
-    return new OAuthError('invalid_request', description, 400);
+  /** The methods the resource supports, sent as `Allow` with a 405 (RFC 9110 §10.2.1, §15.5.6). */
+  readonly allow?: readonly string[];
+
+  /** 400 unless another status says more: 413 for a body too large, 415 for one in a charset or encoding not read. */
+  static invalidRequest(description: string, status = 400): OAuthError {
+    return new OAuthError('invalid_request', description, status);
   }
 
   /**
@@ -121,6 +126,11 @@ export class OAuthError extends Error {
     return new OAuthError('temporarily_unavailable', description, 503, undefined, {
       retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
     });
+  }
+
+  /** A method the endpoint does not serve (RFC 9110 §15.5.6); `allow` names those it does. */
+  static methodNotAllowed(allow: readonly string[]): OAuthError {
+    return new OAuthError('invalid_request', `This endpoint accepts ${allow.join(' and ')} requests only`, 405, undefined, { allow });
   }
 
   static serverError(cause: unknown): OAuthError {
