@@ -33,7 +33,13 @@ export class AppModule {
           useFactory: async (settings: ConfigService<AppConfig, true>) => {
             const oauth = settings.get('oauth', { infer: true });
             const { jwt, ...options } = oauth;
-            return { ...options, realm: 'breakout', ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}) };
+            return {
+              ...options,
+              realm: 'breakout',
+              // A client secret an operator types is hashed like a password (the admin CLI does the same).
+              clientSecretHashCost: settings.get('passwordHashCost', { infer: true }),
+              ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),
+            };
           },
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,

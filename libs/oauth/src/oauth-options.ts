@@ -1,14 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
-import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
+import type { OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 
-export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token', 'client_credentials'];
-
-const DEFAULTS: ResolvedOAuthOptions = {
+// `grantTypes` defaults to every registered grant type, which the caller passes in.
+const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes'> = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
-  grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
   issuer: undefined,
   loginMaxFailures: 5,
@@ -18,14 +16,19 @@ const DEFAULTS: ResolvedOAuthOptions = {
   accessTokenCacheSeconds: 0,
   accessTokenFormat: 'opaque',
   jwt: undefined,
+  clientSecretHashCost: 15,
 };
 
-/** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
-export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedOAuthOptions {
+/**
+ * Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead.
+ * `registeredGrantTypes` are the grant registry's (the module passes them; the registry imports the grant
+ * classes, which import this file): `grantTypes` may name only these, and defaults to all of them.
+ */
+export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registeredGrantTypes: readonly string[] = []): ResolvedOAuthOptions {
   const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
   // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
-  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal']) delete data[extra];
-  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(data), grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)] };
+  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal', 'grantHandlers']) delete data[extra];
+  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(data), grantTypes: [...(data.grantTypes ?? registeredGrantTypes)] };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
@@ -39,11 +42,15 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   if (resolved.loginMaxFailures > 0 && resolved.loginLockSeconds === 0) {
     throw new MisconfigurationError('OAuthModule: loginLockSeconds must be positive while loginMaxFailures is');
   }
-  const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
+  const unknown = resolved.grantTypes.filter((type) => !registeredGrantTypes.includes(type));
   if (unknown.length > 0) {
     throw new MisconfigurationError(
-      `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; supported: ${SUPPORTED_GRANT_TYPES.join(', ')}`,
+      `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; registered: ${registeredGrantTypes.join(', ')} ` +
+        '(add your own with the grantHandlers extra)',
     );
+  }
+  if (!Number.isSafeInteger(resolved.clientSecretHashCost) || resolved.clientSecretHashCost < 10 || resolved.clientSecretHashCost > 20) {
+    throw new MisconfigurationError(`OAuthModule: clientSecretHashCost must be a whole number from 10 to 20, got ${String(resolved.clientSecretHashCost)}`);
   }
   // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.
   if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {
