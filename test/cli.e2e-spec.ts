@@ -168,8 +168,13 @@ describe('admin CLI', () => {
       ['a backslash in a scope', ['--id', 'x', '--scopes', 'a\\b'], /invalid scope/],
       ['no scope at all', ['--id', 'x', '--scopes', '  '], /at least one scope is required/],
       ['an unknown grant', ['--id', 'x', '--scopes', 'read', '--grants', 'password,implicit'], /unknown grant type "implicit".*allowed: password, refresh_token, client_credentials/],
-      ['default scopes outside the scopes', ['--id', 'x', '--scopes', 'read', '--default-scopes', 'read write'], /--default-scopes: write not among --scopes \(read\)/],
-      ['a client id with a space', ['--id', 'my app', '--scopes', 'read'], /--id <id>.*is invalid.*client id/],
+      ['default scopes outside the scopes', ['--id', 'x', '--scopes', 'read', '--default-scopes', 'read write'], /--default-scopes: default scopes write not among the scopes \(read\)/],
+      // RFC 6749 Appendix A.1: a client id is VSCHARs (%x20-7E), spaces included; these are not.
+      ['a client id with a non-ASCII letter', ['--id', 'café', '--scopes', 'read'], /^error: --id: a client id is 1 to 128 printable ASCII characters/],
+      ['a client id with a tab', ['--id', 'my\tapp', '--scopes', 'read'], /^error: --id: .*RFC 6749 Appendix A\.1/],
+      ['a client id of 129 characters', ['--id', 'x'.repeat(129), '--scopes', 'read'], /^error: --id: a client id is 1 to 128/],
+      ['a secret with a line break', ['--id', 'x', '--scopes', 'read', '--secret', 'two\nlines'], /^error: --secret: a client secret is 1 to 512 printable ASCII characters/],
+      ['a name with a control character', ['--id', 'x', '--scopes', 'read', '--name', 'bell\u0007'], /^error: --name: a name must not contain control characters/],
       ['a missing --id', ['--scopes', 'read'], /required option '--id <id>' not specified/],
       ['a missing --scopes', ['--id', 'x'], /required option '--scopes <scopes>' not specified/],
       ['an unknown option', ['--id', 'x', '--scopes', 'read', '--colour', 'red'], /unknown option '--colour'/],
@@ -199,6 +204,8 @@ describe('admin CLI', () => {
   it.each([
     ['client:create', ['--id', '--secret', '--scopes', '--grants', '--default-scopes', '--name']],
     ['client:list', []],
+    ['client:update', ['--id', '--grants', '--scopes', '--default-scopes', '--name', '--revoke-grants']],
+    ['client:rotate-secret', ['--id', '--secret', '--revoke-grants']],
     ['client:delete', ['--id']],
     ['user:create', ['--email', '--password', '--firstname', '--lastname', '--roles']],
     ['user:disable', ['--email']],
@@ -240,6 +247,92 @@ describe('admin CLI', () => {
     expect((await login(t, 'cli_app', secret, email, password)).status).toBe(401);
     expect(await ok(['client:list'])).toBe('No clients.\n');
     expectRefused(await cli(['client:delete', '--id', 'cli_app']), /^error: No client with id "cli_app"\n$/);
+  });
+
+  describe('client ids as RFC 6749 Appendix A.1 allows them (any VSCHAR, spaces and colons included)', () => {
+    it('creates the client "a x:%41+y", which authenticates over HTTP with its id form-urlencoded in Basic (§2.3.1) and in the body', async () => {
+      const created = await ok(['client:create', '--id', 'a x:%41+y', '--scopes', 'read', '--grants', 'password,client_credentials']);
+      expect(created).toMatch(/^Created client "a x:%41\+y": grants password,client_credentials;/);
+      const secret = generatedSecret(created);
+      await ok(['user:create', '--email', 'ada@example.org', '--password', 'pw']);
+      const t = await app();
+
+      // Basic: "a+x%3A%2541%2By" before base64, so neither the space nor the colon is taken literally.
+      const basic = await request(t.http).post('/oauth/token').set('Authorization', basicAuth('a x:%41+y', secret)).type('form').send({ grant_type: 'client_credentials' });
+      expect({ status: basic.status, body: basic.body }).toMatchObject({ status: 200, body: { token_type: 'bearer', scope: 'read' } });
+      const post = await request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'a x:%41+y', client_secret: secret });
+      expect(post.status).toBe(200);
+      const introspected = await request(t.http).post('/oauth/introspect').set('Authorization', basicAuth('a x:%41+y', secret)).type('form').send({ token: post.body.access_token });
+      expect(introspected.body).toMatchObject({ active: true, client_id: 'a x:%41+y' });
+
+      const granted = await login(t, 'a x:%41+y', secret, 'ada@example.org', 'pw');
+      expect(granted.status).toBe(200);
+      expect((await me(t, granted.body.access_token)).status).toBe(200);
+      // Taken literally, "%41" would be "A": that is another client, which does not exist.
+      expect((await login(t, 'a x:A y', secret, 'ada@example.org', 'pw')).status).toBe(401);
+
+      expect(await ok(['client:list'])).toMatch(/^a x:%41\+y\s+password,client_credentials\s+read\s+read$/m);
+      expect(await ok(['client:delete', '--id', 'a x:%41+y'])).toBe('Deleted client "a x:%41+y"; revoked 3 grants.\n');
+      expect((await me(t, granted.body.access_token)).status).toBe(401);
+    });
+
+    it('accepts "bad:id", whose colon is a VSCHAR', async () => {
+      expect(await ok(['client:create', '--id', 'bad:id', '--scopes', 'read'])).toMatch(/^Created client "bad:id"/);
+    });
+  });
+
+  it('client:update changes grants and scopes, which the token endpoint follows at once; --revoke-grants ends the tokens issued before', async () => {
+    const secret = generatedSecret(await ok(['client:create', '--id', 'app', '--scopes', 'read', '--grants', 'password']));
+    await ok(['user:create', '--email', 'ada@example.org', '--password', 'pw']);
+    const t = await app();
+    const clientCredentials = () => request(t.http).post('/oauth/token').set('Authorization', basicAuth('app', secret)).type('form').send({ grant_type: 'client_credentials' });
+    const before = await login(t, 'app', secret, 'ada@example.org', 'pw');
+    expect(before.status).toBe(200);
+    expect((await login(t, 'app', secret, 'ada@example.org', 'pw', { scope: 'write' })).body.error).toBe('invalid_scope');
+    expect((await clientCredentials()).body.error).toBe('unauthorized_client');
+
+    expect(await ok(['client:update', '--id', 'app', '--scopes', 'read write', '--grants', 'password,client_credentials'])).toBe(
+      'Updated client "app": grants password,client_credentials; scopes read write; default scopes read.\n',
+    );
+    expect((await login(t, 'app', secret, 'ada@example.org', 'pw', { scope: 'write' })).body.scope).toBe('write');
+    expect((await clientCredentials()).status).toBe(200);
+    // Not revoked: the token from before the change still works.
+    expect((await me(t, before.body.access_token)).status).toBe(200);
+
+    expectRefused(await cli(['client:update', '--id', 'app', '--scopes', 'write']), /^error: --default-scopes: default scopes read not among the scopes \(write\); change the default scopes too\n$/);
+    expectRefused(await cli(['client:update', '--id', 'app', '--grants', 'password,implicit']), /^error: --grants: unknown grant type "implicit"/);
+    expectRefused(await cli(['client:update', '--id', 'app']), /^error: nothing to change/);
+    expectRefused(await cli(['client:update', '--id', 'nobody', '--name', 'x']), /^error: No client with id "nobody"\n$/);
+
+    expect(await ok(['client:update', '--id', 'app', '--grants', 'password', '--revoke-grants'])).toBe(
+      'Updated client "app": grants password; scopes read write; default scopes read; revoked 3 grants.\n',
+    );
+    expect((await me(t, before.body.access_token)).status).toBe(401);
+    expect((await clientCredentials()).body.error).toBe('unauthorized_client');
+    expect((await login(t, 'app', secret, 'ada@example.org', 'pw')).status).toBe(200);
+  });
+
+  it('client:rotate-secret prints a new secret once, and the old one fails at once; tokens keep working unless --revoke-grants', async () => {
+    const first = generatedSecret(await ok(['client:create', '--id', 'app', '--scopes', 'read']));
+    await ok(['user:create', '--email', 'ada@example.org', '--password', 'pw']);
+    const t = await app();
+    const before = await login(t, 'app', first, 'ada@example.org', 'pw');
+    expect(before.status).toBe(200);
+
+    const rotated = await ok(['client:rotate-secret', '--id', 'app']);
+    expect(rotated).toMatch(/^Replaced the secret of client "app"; its tokens keep working until they expire\.\nClient secret: [A-Za-z0-9_-]{43}\n/);
+    const second = generatedSecret(rotated);
+    expect(rotated.split(second)).toHaveLength(2);
+    expect((await login(t, 'app', first, 'ada@example.org', 'pw')).status).toBe(401);
+    expect((await login(t, 'app', second, 'ada@example.org', 'pw')).status).toBe(200);
+    expect((await me(t, before.body.access_token)).status).toBe(200);
+
+    const typed = await ok(['client:rotate-secret', '--id', 'app', '--secret', 'a typed one', '--revoke-grants']);
+    expect(typed).toBe('Replaced the secret of client "app"; revoked 2 grants.\n');
+    expect((await me(t, before.body.access_token)).status).toBe(401);
+    expect((await login(t, 'app', second, 'ada@example.org', 'pw')).status).toBe(401);
+    expect((await login(t, 'app', 'a typed one', 'ada@example.org', 'pw')).status).toBe(200);
+    expectRefused(await cli(['client:rotate-secret', '--id', 'nobody']), /^error: No client with id "nobody"\n$/);
   });
 
   describe('user:create', () => {

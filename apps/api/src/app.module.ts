@@ -38,7 +38,7 @@ export class AppModule {
             return {
               ...options,
               realm: 'breakout',
-              // What ClientAdminService and the demo seed hash typed client secrets with.
+              // A client secret an operator types is hashed like a password (the admin CLI does the same).
               clientSecretHash: { cost: settings.get('passwordHashCost', { infer: true }) },
               ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),
             };

@@ -2,12 +2,22 @@
 export { OAuthModule } from './oauth.module';
 export { OAUTH_ASYNC_OPTIONS_TYPE, OAUTH_OPTIONS_TYPE } from './oauth.module-definition';
 export type {
-  OAuthGrantType,
   OAuthJwtOptions,
   OAuthModuleExtras,
   OAuthModuleOptions,
   ResolvedOAuthOptions,
 } from './oauth-module-options.interface';
+
+export {
+  OAuthClientAdminService,
+  type NewOAuthClient,
+  type OAuthClientChanges,
+  type OAuthClientRevocation,
+  type OAuthClientView,
+  type OAuthClientWithSecret,
+} from './clients/oauth-client-admin.service';
+export { OAuthClientAdminError, type OAuthClientAdminErrorCode, type OAuthClientField } from './clients/oauth-client-admin.error';
+export { OAuthClientAdminModule, type OAuthClientAdminModuleOptions } from './clients/oauth-client-admin.module';
 
 export { AccessTokenCache } from './auth/access-token-cache';
 export { AccessTokenVerifier } from './auth/access-token.verifier';
@@ -32,8 +42,12 @@ export { HashLimiter, type HashLimiterSettings } from './crypto/hash-limiter';
 export { dummySecretHash, hashRandomSecret, hashSecret, verifySecret, type SecretHashOptions } from './crypto/secret-hash';
 
 export type { GrantHandler } from './grants/grant-handler.interface';
+export { OAUTH_GRANT_TYPES, OAuthGrantRegistry, type GrantHandlerType, type OAuthGrantType } from './grants/grant-registry';
+export { resolveScope } from './scope/scope';
+export { TokenIssuer } from './token/token-issuer';
 export { TokenService } from './token/token.service';
 export type { TokenRequestDto } from './token/token-request.dto';
+export { TokenRequestParameters } from './token/token-request-parameters';
 export type { TokenResponse } from './token/token-response';
 
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';

@@ -2,10 +2,10 @@ import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
 import type { JWK } from 'jose';
 import type { SecretHashOptions } from './crypto/secret-hash';
 import type { OAuthEvents } from './events/oauth-events';
+import type { GrantHandlerType, OAuthGrantType } from './grants/grant-registry';
 import type { UserLookup } from './repositories/user-lookup';
 
-/** Grant types this module implements. */
-export type OAuthGrantType = 'password' | 'refresh_token' | 'client_credentials';
+export type { OAuthGrantType } from './grants/grant-registry';
 
 /** Data-only options of `OAuthModule`; resolved once at boot, see `ResolvedOAuthOptions`. */
 export interface OAuthModuleOptions {
@@ -20,10 +20,13 @@ export interface OAuthModuleOptions {
    */
   refreshTokenTtl?: number;
   /**
-   * Grant types the token endpoint accepts. A client still needs each one in its own list of grants.
-   * @default ['password', 'refresh_token', 'client_credentials']
+   * Grant types the token endpoint accepts, among the registered ones (the built-in grants and the host's
+   * `grantHandlers`); any other is `unsupported_grant_type`. A client still needs each one in its own list of
+   * grants.
+   * @default every registered grant type: ['password', 'refresh_token', 'client_credentials'] and the host's
    */
-  grantTypes?: OAuthGrantType[];
+  // `string & {}` keeps the built-in names suggested while accepting the host's.
+  grantTypes?: (OAuthGrantType | (string & {}))[];
   /**
    * The authorization server's issuer identifier (RFC 8414 §2), an https URL without query or fragment. When
    * unset, metadata derives it from each request's origin; set it in production so a forged Host header cannot
@@ -104,7 +107,8 @@ export interface OAuthModuleOptions {
    */
   hashQueueTimeoutMs?: number;
   /**
-   * The scrypt parameters the host hashes typed client secrets with (what it passes to `hashSecret`). A failed
+   * The scrypt parameters typed client secrets are hashed with (`OAuthClientAdminService` stores a secret the
+   * operator chose with them; generated secrets are 256 random bits, stored as a SHA-256 digest). A failed
    * client authentication with no scrypt hash to check (an unknown client id, a wrong generated secret) verifies a
    * dummy hash with these parameters instead, so it costs what a wrong typed secret costs and its timing does not
    * tell which client ids exist.
@@ -163,7 +167,15 @@ export interface OAuthModuleExtras {
    */
   events?: Type<OAuthEvents>;
   /**
-   * Modules the `userLookup` and `events` need.
+   * The host's own grant types (RFC 6749 §4.5): classes implementing `GrantHandler`, each with a static
+   * `grantType` (an absolute URI, or a registered name). Nest creates them inside the module, so they may inject
+   * `TokenIssuer`, the repositories and whatever `imports` provide. Each is enabled at the token endpoint unless
+   * `grantTypes` leaves it out, listed in the metadata, and accepted as a client's grant.
+   * @default []
+   */
+  grantHandlers?: GrantHandlerType[];
+  /**
+   * Modules the `userLookup`, `events` and `grantHandlers` need.
    * @default []
    */
   imports?: ModuleMetadata['imports'];

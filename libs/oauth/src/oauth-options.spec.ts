@@ -1,7 +1,11 @@
 import { defaultHashConcurrency } from './crypto/hash-limiter';
 import { MisconfigurationError } from './errors/misconfiguration.error';
+import { OAUTH_GRANT_TYPES } from './grants/grant-registry';
 import type { OAuthGrantType, OAuthModuleOptions } from './oauth-module-options.interface';
-import { resolveOAuthOptions, SUPPORTED_GRANT_TYPES } from './oauth-options';
+import { resolveOAuthOptions as resolveWith } from './oauth-options';
+
+/** As the module resolves them: with the grant types of the registry (here, the built-in ones). */
+const resolveOAuthOptions = (options?: OAuthModuleOptions) => resolveWith(options, OAUTH_GRANT_TYPES);
 
 describe('resolveOAuthOptions', () => {
   it('applies the documented defaults when nothing is given', () => {
@@ -9,7 +13,7 @@ describe('resolveOAuthOptions', () => {
       expect(resolved).toMatchObject({ accessTokenTtl: 3600, refreshTokenTtl: 14 * 24 * 3600, realm: 'oauth' });
       // Every grant the module implements is enabled unless the host narrows the list.
       expect(resolved.grantTypes).toEqual(expect.arrayContaining(['password', 'refresh_token']));
-      expect([...resolved.grantTypes].sort()).toEqual([...SUPPORTED_GRANT_TYPES].sort());
+      expect([...resolved.grantTypes].sort()).toEqual([...OAUTH_GRANT_TYPES].sort());
     }
   });
 
@@ -78,6 +82,13 @@ describe('resolveOAuthOptions', () => {
     expect(() => resolveOAuthOptions({ grantTypes: ['Password' as OAuthGrantType] })).toThrow(MisconfigurationError);
   });
 
+  it('enables every registered grant type by default, the host\'s too, and lets grantTypes pick among them', () => {
+    const registered = [...OAUTH_GRANT_TYPES, 'urn:example:params:oauth:grant-type:demo'];
+    expect(resolveWith({}, registered).grantTypes).toEqual(registered);
+    expect(resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, registered).grantTypes).toEqual(['urn:example:params:oauth:grant-type:demo']);
+    expect(() => resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, OAUTH_GRANT_TYPES)).toThrow(/grant-type:demo.*grantHandlers/);
+  });
+
   it.each(['say "hi"', 'back\\slash', 'line\nbreak', 'carriage\rreturn'])(
     'refuses a realm that would break out of its quoted header parameter (RFC 7235 §2.2): %j',
     (realm) => {
@@ -109,10 +120,11 @@ describe('resolveOAuthOptions', () => {
 
 describe('resolveOAuthOptions keeps wiring out of the settings', () => {
   it('drops the registration extras forRoot() hands over with the options', () => {
-    const resolved = resolveOAuthOptions({ accessTokenTtl: 60, storage: class {}, userLookup: class {}, isGlobal: true } as never);
+    const resolved = resolveOAuthOptions({ accessTokenTtl: 60, storage: class {}, userLookup: class {}, isGlobal: true, grantHandlers: [] } as never);
     expect(Object.keys(resolved)).not.toEqual(expect.arrayContaining(['storage']));
     expect(resolved).not.toHaveProperty('userLookup');
     expect(resolved).not.toHaveProperty('isGlobal');
+    expect(resolved).not.toHaveProperty('grantHandlers');
     expect(resolved.accessTokenTtl).toBe(60);
   });
 

@@ -1,16 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
-import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
+import type { OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 import { defaultHashConcurrency } from './crypto/hash-limiter';
 import { isSaneCost } from './crypto/secret-hash';
 
-export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token', 'client_credentials'];
-
-const DEFAULTS: Omit<ResolvedOAuthOptions, 'hashConcurrency'> = {
+// `grantTypes` defaults to every registered grant type, which the caller passes in.
+const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
-  grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
   issuer: undefined,
   loginMaxFailures: 5,
@@ -27,16 +25,20 @@ const DEFAULTS: Omit<ResolvedOAuthOptions, 'hashConcurrency'> = {
   clientSecretHash: { cost: 15, parallelism: 3 },
 };
 
-/** Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead. */
-export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedOAuthOptions {
+/**
+ * Applies defaults and rejects values that would make the server misbehave, so it fails at boot instead.
+ * `registeredGrantTypes` are the grant registry's (the module passes them; the registry imports the grant
+ * classes, which import this file): `grantTypes` may name only these, and defaults to all of them.
+ */
+export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registeredGrantTypes: readonly string[] = []): ResolvedOAuthOptions {
   const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
   // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
-  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal']) delete data[extra];
+  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal', 'grantHandlers']) delete data[extra];
   const resolved: ResolvedOAuthOptions = {
     ...DEFAULTS,
     hashConcurrency: defaultHashConcurrency(),
     ...stripUndefined(data),
-    grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)],
+    grantTypes: [...(data.grantTypes ?? registeredGrantTypes)],
     clientSecretHash: { ...DEFAULTS.clientSecretHash, ...stripUndefined(data.clientSecretHash ?? {}) },
   };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
@@ -74,10 +76,11 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   if (!isSaneCost(cost!, 8, parallelism!)) {
     throw new MisconfigurationError(`OAuthModule: clientSecretHash needs a whole cost from 1 to 22 and parallelism from 1 to 16, got ${cost} and ${parallelism}`);
   }
-  const unknown = resolved.grantTypes.filter((type) => !SUPPORTED_GRANT_TYPES.includes(type));
+  const unknown = resolved.grantTypes.filter((type) => !registeredGrantTypes.includes(type));
   if (unknown.length > 0) {
     throw new MisconfigurationError(
-      `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; supported: ${SUPPORTED_GRANT_TYPES.join(', ')}`,
+      `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; registered: ${registeredGrantTypes.join(', ')} ` +
+        '(add your own with the grantHandlers extra)',
     );
   }
   // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.

@@ -2,8 +2,8 @@
 export const OAUTH_MODULE_OPTIONS = Symbol('OAUTH_MODULE_OPTIONS');
 /** The same options with every default applied and every value checked, resolved once at boot. */
 export const OAUTH_RESOLVED_OPTIONS = Symbol('OAUTH_RESOLVED_OPTIONS');
-/** `Map<grant_type, GrantHandler>` of the grants this server has enabled. */
-export const OAUTH_GRANT_HANDLERS = Symbol('OAUTH_GRANT_HANDLERS');
+/** Every registered `grant_type` (built-in and the host's), known before the handlers are created. */
+export const OAUTH_REGISTERED_GRANT_TYPES = Symbol('OAUTH_REGISTERED_GRANT_TYPES');
 /** Metadata key under which `@Scopes()` stores the scopes a route requires. */
 export const OAUTH_SCOPES_KEY = 'oauth:scopes';
 /** Passport strategy names; prefixed so they never collide with a host's own `basic` or `bearer`. */

@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { LoggingOAuthEvents, OAuthEvents } from './events/oauth-events';
 import { UserLookup } from './repositories/user-lookup';
 import { MisconfigurationError } from './errors/misconfiguration.error';
+import { grantRegistryProviders, registerGrantHandlers } from './grants/grant-registry';
 import { OAUTH_MODULE_OPTIONS } from './oauth.constants';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 
@@ -23,6 +24,8 @@ export const {
           'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository and AttemptCounterRepository.',
       );
     }
+    // Checked here, as the module is defined, so a misnamed grant stops the app before anything starts.
+    const grantHandlers = registerGrantHandlers(extras.grantHandlers);
     return {
       ...definition,
       global: extras.isGlobal,
@@ -33,6 +36,7 @@ export const {
         ...(definition.providers ?? []),
         ...(extras.userLookup ? [{ provide: UserLookup, useClass: extras.userLookup }] : []),
         { provide: OAuthEvents, useClass: extras.events ?? LoggingOAuthEvents },
+        ...grantRegistryProviders(grantHandlers),
       ],
     };
   })

@@ -12,8 +12,9 @@ import { ClientSecretVerifier } from './auth/client-secret.verifier';
 import { HashLimiter } from './crypto/hash-limiter';
 import { MethodNotAllowedController } from './errors/method-not-allowed.controller';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
-import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
-import { OAUTH_MODULE_OPTIONS, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
+import { OAuthClientAdminService } from './clients/oauth-client-admin.service';
+import { OAuthGrantRegistry } from './grants/grant-registry';
+import { OAUTH_MODULE_OPTIONS, OAUTH_REGISTERED_GRANT_TYPES, OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import { ConfigurableOAuthModule } from './oauth.module-definition';
 import type { OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { resolveOAuthOptions } from './oauth-options';
@@ -44,20 +45,20 @@ import { TokenService } from './token/token.service';
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
-      inject: [OAUTH_MODULE_OPTIONS],
-      useFactory: (options: OAuthModuleOptions) => resolveOAuthOptions(options),
+      // The registered grant types are provided with the grant handlers, by the registration (see the module
+      // definition), since the host's handlers are only known there.
+      inject: [OAUTH_MODULE_OPTIONS, OAUTH_REGISTERED_GRANT_TYPES],
+      useFactory: (options: OAuthModuleOptions, grantTypes: string[]) => resolveOAuthOptions(options, grantTypes),
     },
     // Catches only OAuthError, so it answers for the guards on the host's routes without touching the host's
     // other errors.
     OAuthExceptionFilter,
     { provide: APP_FILTER, useExisting: OAuthExceptionFilter },
     OAuthEndpointExceptionFilter,
-    ...GRANT_HANDLER_CLASSES,
     AttemptThrottle,
     LoginThrottle,
     ClientThrottle,
     ThrottlerStorageService,
-    grantHandlersProvider,
     TokenIssuer,
     JwtAccessTokenService,
     TokenService,
@@ -77,7 +78,8 @@ import { TokenService } from './token/token.service';
     AccessTokenVerifier,
     AccessTokenCache,
     BearerStrategy,
+    OAuthClientAdminService,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter, OAuthGrantRegistry, OAuthClientAdminService],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

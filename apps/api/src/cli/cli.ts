@@ -1,27 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { OAuthGrantType } from '@nest-oauth/server';
+import { OAUTH_GRANT_TYPES, OAuthClientAdminError, OAuthClientAdminService, type OAuthClientField, type OAuthClientView } from '@nest-oauth/server';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { ConfigurationError, loadAppConfig } from '../config/app-config';
 import { UserAccountError, UserAccountsService } from '../users/user-accounts.service';
 import { UsersService } from '../users/users.service';
-import {
-  CliInputError,
-  GRANT_TYPES,
-  MAX_BATCH_SIZE,
-  parseBatchSize,
-  parseClientId,
-  parseClientSecret,
-  parseEmail,
-  parseGrantList,
-  parseName,
-  parsePersonName,
-  parseRoles,
-  parseScopeList,
-} from './cli-input';
-import { ClientAdminService, type ClientView } from './client-admin.service';
+import { CliInputError, MAX_BATCH_SIZE, parseBatchSize, parseEmail, parseGrantList, parsePersonName, parseRoles, parseScopeList } from './cli-input';
 import { CliModule } from './cli.module';
 import { TokenPurgeService } from './token-purge.service';
 
@@ -58,18 +44,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`error: ${error.message}\n`);
       return EXIT_REFUSED;
     }
+    if (error instanceof OAuthClientAdminError) {
+      // The service names its inputs as the library does; the operator typed them as options.
+      io.stderr.write(`error: ${error.field ? `${CLIENT_OPTIONS[error.field]}: ` : ''}${error.message}\n`);
+      return EXIT_REFUSED;
+    }
     io.stderr.write(`error: the command failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
 }
 
+/** The option that carries each input of client administration. */
+const CLIENT_OPTIONS: Record<OAuthClientField, string> = {
+  id: '--id',
+  secret: '--secret',
+  name: '--name',
+  grants: '--grants',
+  scopes: '--scopes',
+  defaultScopes: '--default-scopes',
+};
+
 interface ClientCreateOptions {
   id: string;
   secret?: string;
   scopes: string[];
-  grants: OAuthGrantType[];
+  grants: string[];
   defaultScopes?: string[];
-  name?: string | null;
+  name?: string;
+}
+
+interface ClientUpdateOptions {
+  id: string;
+  scopes?: string[];
+  grants?: string[];
+  defaultScopes?: string[];
+  name?: string;
+  revokeGrants?: boolean;
 }
 
 interface UserCreateOptions {
@@ -82,6 +92,10 @@ interface UserCreateOptions {
 
 function buildProgram(io: CliIo): Command {
   const print = (line = '') => io.stdout.write(`${line}\n`);
+  const printSecret = (secret: string) => {
+    print(`Client secret: ${secret}`);
+    print('This is the only time the secret is shown: only its hash is stored. Keep it somewhere safe now.');
+  };
   const program = new Command()
     .name('npm run cli --')
     .description('Administers the API: OAuth clients, user accounts and token storage, on the database of DATABASE_URL.')
@@ -91,42 +105,36 @@ function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false);
 
+  const clientId = '1 to 128 printable ASCII characters, spaces included (RFC 6749 Appendix A.1); quote it in the shell';
+  const scopesOption = (flags: string, description: string) => new Option(flags, description).argParser(asOption(parseScopeList));
+  const grantsOption = () => new Option('--grants <grants>', `comma-separated grant types, among ${OAUTH_GRANT_TYPES.join(', ')}`).argParser(asOption(parseGrantList));
+  const defaultScopesOption = (description: string) =>
+    new Option('--default-scopes <scopes>', description).argParser(asOption((value) => parseScopeList(value, { allowEmpty: true })));
+  const revokeGrantsOption = (why: string) => new Option('--revoke-grants', `also revoke all of the client's grants, so its tokens stop working at once (${why})`);
+
   program
     .command('client:create')
     .description('Registers an OAuth client. Without --secret, a random secret is generated and printed once.')
-    .requiredOption('--id <id>', 'client id (printable ASCII, no spaces)', asOption(parseClientId))
-    .option('--secret <secret>', 'a secret of your own (stored with scrypt); omit it to have a strong one generated', asOption(parseClientSecret))
-    .requiredOption('--scopes <scopes>', 'space-separated scopes the client may be granted, e.g. "read write"', asOption(parseScopeList))
-    .addOption(
-      new Option('--grants <grants>', `comma-separated grant types, among ${GRANT_TYPES.join(', ')}`)
-        .argParser(asOption(parseGrantList))
-        .default(parseGrantList(DEFAULT_GRANTS), DEFAULT_GRANTS),
-    )
-    .option('--default-scopes <scopes>', 'scopes granted when a request names none; a subset of --scopes (default: all of --scopes)', asOption((value) => parseScopeList(value, { allowEmpty: true })))
-    .option('--name <name>', 'a human-readable name, for operators', asOption(parseName))
+    .requiredOption('--id <id>', `client id: ${clientId}`)
+    .option('--secret <secret>', 'a secret of your own (stored with scrypt); omit it to have a strong one generated')
+    .addOption(scopesOption('--scopes <scopes>', 'space-separated scopes the client may be granted, e.g. "read write"').makeOptionMandatory())
+    .addOption(grantsOption().default(parseGrantList(DEFAULT_GRANTS), DEFAULT_GRANTS))
+    .addOption(defaultScopesOption('scopes granted when a request names none; a subset of --scopes (default: all of --scopes)'))
+    .option('--name <name>', 'a human-readable name, for operators')
     .addHelpText('after', '\nExample:\n  npm run cli -- client:create --id mobile_app --scopes "read write" --default-scopes read --name "Mobile app"')
     .action(async (options: ClientCreateOptions) => {
-      const defaultScopes = options.defaultScopes ?? options.scopes;
-      const outside = defaultScopes.filter((scope) => !options.scopes.includes(scope));
-      if (outside.length > 0) {
-        throw new CliInputError(`--default-scopes: ${outside.join(' ')} not among --scopes (${options.scopes.join(' ')})`);
-      }
       const result = await withApp(io, (app) =>
-        app.get(ClientAdminService).create({
+        app.get(OAuthClientAdminService).create({
           id: options.id,
           secret: options.secret,
           name: options.name ?? null,
           grants: options.grants,
           scopes: options.scopes,
-          defaultScopes,
+          defaultScopes: options.defaultScopes,
         }),
       );
-      if (!result.created) throw new CliInputError(`A client with id "${options.id}" already exists`);
-      print(`Created client "${result.client.id}": ${describeClient(result.client)}`);
-      if (result.generatedSecret !== null) {
-        print(`Client secret: ${result.generatedSecret}`);
-        print('This is the only time the secret is shown: only its hash is stored. Keep it somewhere safe now.');
-      }
+      print(`Created client ${JSON.stringify(result.client.id)}: ${describeClient(result.client)}`);
+      if (result.generatedSecret !== null) printSecret(result.generatedSecret);
     });
 
   program
@@ -134,7 +142,7 @@ function buildProgram(io: CliIo): Command {
     .description('Lists the registered clients (never their secrets).')
     .addHelpText('after', '\nExample:\n  npm run cli -- client:list')
     .action(async () => {
-      const clients = await withApp(io, (app) => app.get(ClientAdminService).list());
+      const clients = await withApp(io, (app) => app.get(OAuthClientAdminService).list());
       if (clients.length === 0) {
         print('No clients.');
         return;
@@ -144,14 +152,46 @@ function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command('client:update')
+    .description("Changes a client's grant types, scopes, default scopes or name; what is not given stays as it is.")
+    .requiredOption('--id <id>', 'client id')
+    .addOption(grantsOption())
+    .addOption(scopesOption('--scopes <scopes>', 'the new space-separated scopes (replacing the old ones)'))
+    .addOption(defaultScopesOption('the new default scopes; needed when the current ones are not all among the new --scopes'))
+    .option('--name <name>', 'a new name ("" removes it)')
+    .addOption(revokeGrantsOption('existing tokens otherwise keep the scopes they were issued with until they expire'))
+    .addHelpText('after', '\nExample:\n  npm run cli -- client:update --id mobile_app --scopes "read" --default-scopes read --revoke-grants')
+    .action(async (options: ClientUpdateOptions) => {
+      const { id, revokeGrants, ...changes } = options;
+      if (Object.keys(changes).length === 0) throw new CliInputError('nothing to change: give --grants, --scopes, --default-scopes or --name');
+      const updated = await withApp(io, (app) => app.get(OAuthClientAdminService).update(id, changes, { revokeGrants }));
+      print(`Updated client ${JSON.stringify(updated.id)}: ${describeClient(updated)}${revokeGrants ? `; revoked ${plural(updated.revokedGrants, 'grant')}` : ''}.`);
+    });
+
+  program
+    .command('client:rotate-secret')
+    .description("Replaces a client's secret; the old one stops working at once. Without --secret, a new one is generated and printed once.")
+    .requiredOption('--id <id>', 'client id')
+    .option('--secret <secret>', 'a secret of your own (stored with scrypt); omit it to have a strong one generated')
+    .addOption(revokeGrantsOption('do so when the old secret leaked'))
+    .addHelpText('after', '\nExample:\n  npm run cli -- client:rotate-secret --id mobile_app --revoke-grants')
+    .action(async (options: { id: string; secret?: string; revokeGrants?: boolean }) => {
+      const result = await withApp(io, (app) =>
+        app.get(OAuthClientAdminService).rotateSecret(options.id, { secret: options.secret, revokeGrants: options.revokeGrants }),
+      );
+      const tokens = options.revokeGrants ? `revoked ${plural(result.revokedGrants, 'grant')}` : 'its tokens keep working until they expire';
+      print(`Replaced the secret of client ${JSON.stringify(result.client.id)}; ${tokens}.`);
+      if (result.generatedSecret !== null) printSecret(result.generatedSecret);
+    });
+
+  program
     .command('client:delete')
-    .description("Deletes a client and revokes all of its grants, so that its tokens stop working at once.")
+    .description('Deletes a client and revokes all of its grants, so that its tokens stop working at once.')
     .requiredOption('--id <id>', 'client id')
     .addHelpText('after', '\nExample:\n  npm run cli -- client:delete --id mobile_app')
     .action(async (options: { id: string }) => {
-      const result = await withApp(io, (app) => app.get(ClientAdminService).delete(options.id));
-      if (!result) throw new CliInputError(`No client with id "${options.id}"`);
-      print(`Deleted client "${options.id}"; revoked ${plural(result.revokedGrants, 'grant')}.`);
+      const result = await withApp(io, (app) => app.get(OAuthClientAdminService).delete(options.id));
+      print(`Deleted client ${JSON.stringify(options.id)}; revoked ${plural(result.revokedGrants, 'grant')}.`);
     });
 
   program
@@ -275,7 +315,7 @@ async function readPassword(io: CliIo): Promise<string> {
   }
 }
 
-function describeClient(client: ClientView): string {
+function describeClient(client: OAuthClientView): string {
   return `grants ${client.grants.join(',')}; scopes ${client.scopes.join(' ')}; default scopes ${client.defaultScopes.join(' ') || '(none)'}`;
 }
 

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { oauthOpenApi } from '@nest-oauth/server';
+import { OAuthGrantRegistry, oauthOpenApi } from '@nest-oauth/server';
 
 /** Where Swagger UI is served; the document itself is at `/docs-json` (and `/docs-yaml`). */
 export const DOCS_PATH = 'docs';
@@ -25,7 +25,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const oauth = oauthOpenApi({ scopes: SCOPES });
+  // The grant types as the module enabled them, so the document follows the configuration.
+  const oauth = oauthOpenApi({ scopes: SCOPES, grantTypes: app.get(OAuthGrantRegistry).enabledGrantTypes });
   document.paths = { ...document.paths, ...(oauth.paths as OpenAPIObject['paths']) };
   document.components = {
     ...document.components,

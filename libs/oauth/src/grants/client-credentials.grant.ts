@@ -12,7 +12,8 @@ import type { GrantHandler } from './grant-handler.interface';
  */
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
-  readonly grantType = 'client_credentials';
+  static readonly grantType = 'client_credentials';
+  readonly grantType = ClientCredentialsGrant.grantType;
 
   constructor(private readonly issuer: TokenIssuer) {}
 

@@ -12,7 +12,8 @@ import type { GrantHandler } from './grant-handler.interface';
 /** Resource Owner Password Credentials grant, RFC 6749 §4.3. */
 @Injectable()
 export class PasswordGrant implements GrantHandler {
-  readonly grantType = 'password';
+  static readonly grantType = 'password';
+  readonly grantType = PasswordGrant.grantType;
 
   constructor(
     private readonly issuer: TokenIssuer,

@@ -16,7 +16,8 @@ import type { GrantHandler } from './grant-handler.interface';
 /** Refreshing an access token, RFC 6749 §6, with rotation (RFC 9700 §4.14.2): every refresh token works once. */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
-  readonly grantType = 'refresh_token';
+  static readonly grantType = 'refresh_token';
+  readonly grantType = RefreshTokenGrant.grantType;
 
   constructor(
     private readonly issuer: TokenIssuer,

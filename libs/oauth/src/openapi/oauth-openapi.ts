@@ -1,3 +1,5 @@
+import { OAUTH_GRANT_TYPES } from '../grants/grant-registry';
+
 /**
  * The module's endpoints as plain OpenAPI 3.0 data, for a host that publishes API documentation. Documentation is
  * the host's optional concern, so nothing here depends on @nestjs/swagger or any other generator: merge `paths`,
@@ -31,6 +33,12 @@ export interface OAuthOpenApiOptions {
    * @default {}
    */
   scopes?: Record<string, string>;
+  /**
+   * The `grant_type` values the token endpoint accepts: pass `OAuthGrantRegistry.enabledGrantTypes` (from
+   * `app.get(OAuthGrantRegistry)`) when the host registers grants of its own or narrows `grantTypes`.
+   * @default OAUTH_GRANT_TYPES, the built-in grants
+   */
+  grantTypes?: readonly string[];
   /**
    * The tag the module's operations are listed under.
    * @default 'OAuth 2.0'
@@ -69,6 +77,18 @@ const clientEndpointErrors: Record<string, OpenApiJsonObject> = {
   '429': error('`temporarily_unavailable`: too many requests from this address.', retryAfter),
 };
 
+/** Where RFC 6749 defines each built-in grant; any other is an extension grant (§4.5). */
+const GRANT_SECTIONS: Record<string, string> = {
+  password: '§4.3',
+  refresh_token: '§6, which rotates the refresh token',
+  client_credentials: '§4.4',
+};
+
+function describeGrants(grantTypes: readonly string[]): string {
+  const described = grantTypes.map((type) => `\`${type}\` (${GRANT_SECTIONS[type] ?? 'an extension grant, §4.5'})`);
+  return described.length > 1 ? `${described.slice(0, -1).join(', ')} and ${described[described.length - 1]}` : (described[0] ?? 'none');
+}
+
 const clientAuthentication =
   'The client authenticates with HTTP Basic (`client_secret_basic`, the `clientBasic` scheme) or with `client_id` and ' +
   '`client_secret` in the body (`client_secret_post`), never both in one request. The body must be ' +
@@ -83,6 +103,7 @@ export function oauthOpenApi(options: OAuthOpenApiOptions = {}): OAuthOpenApi {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const tag = options.tag ?? 'OAuth 2.0';
   const tokenUrl = `${prefix}/oauth/token`;
+  const grantTypes = [...(options.grantTypes ?? OAUTH_GRANT_TYPES)];
   // Basic, or nothing the scheme covers (the credentials are then in the body).
   const clientSecurity: OpenApiJson[] = [{ [OAUTH_OPENAPI_SECURITY.clientBasic]: [] }, {}];
 
@@ -92,9 +113,7 @@ export function oauthOpenApi(options: OAuthOpenApiOptions = {}): OAuthOpenApi {
         tags: [tag],
         operationId: 'oauthToken',
         summary: 'Issue an access token (RFC 6749 §3.2)',
-        description:
-          'Grants `password` (§4.3), `refresh_token` (§6, which rotates the refresh token) and `client_credentials` ' +
-          `(§4.4), each allowed per client. ${clientAuthentication}`,
+        description: `Grants ${describeGrants(grantTypes)}, each allowed per client. ${clientAuthentication}`,
         security: clientSecurity,
         requestBody: {
           required: true,
@@ -181,7 +200,7 @@ export function oauthOpenApi(options: OAuthOpenApiOptions = {}): OAuthOpenApi {
       type: 'object',
       required: ['grant_type'],
       properties: {
-        grant_type: { type: 'string', enum: ['password', 'refresh_token', 'client_credentials'] },
+        grant_type: { type: 'string', enum: grantTypes },
         username: { type: 'string', description: '`password` grant.' },
         password: { type: 'string', format: 'password', description: '`password` grant.' },
         refresh_token: { type: 'string', description: '`refresh_token` grant.' },

@@ -19,6 +19,25 @@ export abstract class ClientRepository {
   /** Registers a client; `false` when the id is taken. */
   abstract create(client: OAuthClient): Promise<boolean>;
   abstract list(): Promise<OAuthClient[]>;
+  /**
+   * Writes `next` over the client `expected.id` (whose id it must keep) only if the stored client still equals
+   * `expected` in every field, so that two updates made at once cannot silently undo one another. `false` when
+   * it changed in between, or is gone.
+   */
+  abstract update(expected: OAuthClient, next: OAuthClient): Promise<boolean>;
   /** `false` when there was no such client. */
   abstract delete(id: string): Promise<boolean>;
+}
+
+/** Whether two clients are equal in every field, lists in order. */
+export function sameOAuthClient(a: OAuthClient, b: OAuthClient): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((item, index) => item === y[index]);
+  return (
+    a.id === b.id &&
+    a.secretHash === b.secretHash &&
+    a.name === b.name &&
+    sameList(a.grants, b.grants) &&
+    sameList(a.scopes, b.scopes) &&
+    sameList(a.defaultScopes, b.defaultScopes)
+  );
 }

@@ -7,7 +7,7 @@ import {
   type AttemptReservation,
   type AttemptSlot,
 } from '../repositories/attempt-counter.repository';
-import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
@@ -63,6 +63,13 @@ export class InMemoryClientRepository extends ClientRepository {
 
   async list(): Promise<OAuthClient[]> {
     return [...this.store.clients.values()].sort((a, b) => a.id.localeCompare(b.id)).map(copy);
+  }
+
+  async update(expected: OAuthClient, next: OAuthClient): Promise<boolean> {
+    const stored = this.store.clients.get(expected.id);
+    if (!stored || next.id !== expected.id || !sameOAuthClient(stored, expected)) return false;
+    this.store.clients.set(next.id, copy(next));
+    return true;
   }
 
   async delete(id: string): Promise<boolean> {

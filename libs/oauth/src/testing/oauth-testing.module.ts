@@ -9,7 +9,7 @@ import { InMemoryOAuthStore } from './in-memory-oauth.store';
 import { OAuthInMemoryStorageModule } from './oauth-in-memory-storage.module';
 
 /** What `OAuthTestingModule.forRoot()` takes: any module option, plus the wiring a test may want to replace. */
-export interface OAuthTestingModuleOptions extends OAuthModuleOptions, Pick<OAuthModuleExtras, 'imports'> {
+export interface OAuthTestingModuleOptions extends OAuthModuleOptions, Pick<OAuthModuleExtras, 'imports' | 'grantHandlers'> {
   /**
    * The users the password grant knows. Tokens from `OAuthTestingTokens.mint()` need none.
    * @default a lookup that knows nobody
@@ -95,7 +95,7 @@ class SilentOAuthEvents extends OAuthEvents {
 @Module({})
 export class OAuthTestingModule {
   static forRoot(options: OAuthTestingModuleOptions = {}): DynamicModule {
-    const { userLookup, events, imports, store = new InMemoryOAuthStore(), ...moduleOptions } = options;
+    const { userLookup, events, imports, grantHandlers, store = new InMemoryOAuthStore(), ...moduleOptions } = options;
     const oauth = OAuthModule.forRoot({
       tokenRateLimit: 0,
       ...moduleOptions,
@@ -104,6 +104,7 @@ export class OAuthTestingModule {
       userLookup: userLookup ?? NoUsersLookup,
       events: events ?? SilentOAuthEvents,
       imports,
+      grantHandlers,
     });
     // The token minter lives inside the OAuth module, next to the (unexported) issuer it uses.
     const oauthWithTokens: DynamicModule = {

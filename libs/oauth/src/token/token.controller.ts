@@ -1,9 +1,10 @@
-import { Body } from '@nestjs/common';
+import { Body, Req } from '@nestjs/common';
 import { OAuthEndpoint, OAuthEndpointController } from '../auth/oauth-endpoint.decorator';
 import { AuthenticatedClient } from '../auth/authenticated-client.decorator';
 import type { OAuthClient } from '../repositories/client.repository';
 import { oauthFormPipe } from './oauth-form.pipe';
 import { TokenRequestDto } from './token-request.dto';
+import { TokenRequestParameters } from './token-request-parameters';
 import type { TokenResponse } from './token-response';
 import { TokenService } from './token.service';
 
@@ -13,7 +14,13 @@ export class TokenController {
 
   /** RFC 6749 §3.2. Responses must never be cached (§5.1): they carry credentials. */
   @OAuthEndpoint('token')
-  token(@AuthenticatedClient() client: OAuthClient, @Body(oauthFormPipe) request: TokenRequestDto): Promise<TokenResponse> {
-    return this.tokens.exchange(client, request);
+  token(
+    @AuthenticatedClient() client: OAuthClient,
+    @Body(oauthFormPipe) request: TokenRequestDto,
+    // The body as parsed, before the pipe dropped what the DTO does not declare: extension grants read their own
+    // parameters from it.
+    @Req() raw: { body?: unknown },
+  ): Promise<TokenResponse> {
+    return this.tokens.exchange(client, request, new TokenRequestParameters(raw.body));
   }
 }

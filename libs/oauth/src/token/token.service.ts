@@ -1,22 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/oauth.error';
-import type { GrantHandler } from '../grants/grant-handler.interface';
-import { OAUTH_GRANT_HANDLERS } from '../oauth.constants';
+import { OAuthGrantRegistry } from '../grants/grant-registry';
 import type { OAuthClient } from '../repositories/client.repository';
 import type { TokenRequestDto } from './token-request.dto';
+import { TokenRequestParameters } from './token-request-parameters';
 import type { TokenResponse } from './token-response';
 
 /** The token endpoint's logic (RFC 6749 §3.2): pick the grant, check the client may use it, run it. */
 @Injectable()
 export class TokenService {
-  constructor(@Inject(OAUTH_GRANT_HANDLERS) private readonly handlers: Map<string, GrantHandler>) {}
+  constructor(private readonly grants: OAuthGrantRegistry) {}
 
-  async exchange(client: OAuthClient, request: TokenRequestDto): Promise<TokenResponse> {
-    const handler = this.handlers.get(request.grant_type);
+  /**
+   * `parameters` are all of the request's parameters, for extension grants that define their own (RFC 6749
+   * §4.5); without them a handler sees only those `TokenRequestDto` declares.
+   */
+  async exchange(client: OAuthClient, request: TokenRequestDto, parameters = new TokenRequestParameters({})): Promise<TokenResponse> {
+    const handler = this.grants.handler(request.grant_type);
     if (!handler) throw OAuthError.unsupportedGrantType('This server does not support that grant_type');
     if (!client.grants.includes(handler.grantType)) {
       throw OAuthError.unauthorizedClient('This client may not use that grant_type');
     }
-    return handler.handle(request, client);
+    return handler.handle(request, client, parameters);
   }
 }

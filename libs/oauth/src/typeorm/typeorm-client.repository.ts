@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, QueryFailedError } from 'typeorm';
-import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { IsNull, QueryFailedError, type DataSource } from 'typeorm';
+import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
 import { EntityStatements } from './typeorm-entity-statements';
-import { fromClient, toClient } from './typeorm-mappers';
+import { fromClient, joinList, toClient } from './typeorm-mappers';
 import { inTransaction } from './typeorm-transactions';
 
 @Injectable()
@@ -43,6 +43,25 @@ export class TypeOrmClientRepository extends ClientRepository {
 
   async list(): Promise<OAuthClient[]> {
     return (await this.rows.find({ order: { id: 'ASC' } })).map(toClient);
+  }
+
+  async update(expected: OAuthClient, next: OAuthClient): Promise<boolean> {
+    if (next.id !== expected.id) return false;
+    return inTransaction(this.dataSource, async (manager) => {
+      const row = await manager.findOneBy(OAuthClientEntity, { id: expected.id });
+      if (!row || !sameOAuthClient(toClient(row), expected)) return false;
+      // Conditional on the row as read, so that on PostgreSQL, where another transaction may write between the
+      // read and this statement, a concurrent update makes this one affect nothing rather than be overwritten.
+      const { createdAt: _createdAt, ...columns } = row;
+      const result = await manager.update(OAuthClientEntity, { ...columns, name: row.name ?? IsNull() }, {
+        secretHash: next.secretHash,
+        name: next.name,
+        grants: joinList(next.grants),
+        scopes: joinList(next.scopes),
+        defaultScopes: joinList(next.defaultScopes),
+      });
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   async delete(id: string): Promise<boolean> {

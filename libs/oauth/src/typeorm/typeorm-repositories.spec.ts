@@ -102,6 +102,48 @@ describe('TypeORM repositories (sqlite)', () => {
     });
   });
 
+  describe('TypeOrmClientRepository.update (compare-and-set)', () => {
+    const web = { id: 'web', secretHash: hashRandomSecret('secret'), name: null, grants: ['password'], scopes: ['read', 'write'], defaultScopes: ['read'] };
+
+    it('writes the new client over the one read, keeping its id and creation time', async () => {
+      await clients.create(web);
+      const createdAt = (await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'web' })).createdAt;
+      const next = { ...web, secretHash: hashRandomSecret('other'), name: 'Web app', grants: ['client_credentials', 'urn:a:b'], scopes: ['read'], defaultScopes: [] };
+      await expect(clients.update(web, next)).resolves.toBe(true);
+      await expect(clients.findById('web')).resolves.toEqual(next);
+      expect((await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'web' })).createdAt).toEqual(createdAt);
+      // And back, from a name to none.
+      await expect(clients.update(next, web)).resolves.toBe(true);
+      await expect(clients.findById('web')).resolves.toEqual(web);
+    });
+
+    it('writes nothing when the client changed since it was read, is gone, or the id would change', async () => {
+      await clients.create(web);
+      const renamed = { ...web, name: 'Renamed' };
+      await expect(clients.update(web, renamed)).resolves.toBe(true);
+      // `web` is stale now: a second writer that read it must not undo the rename.
+      await expect(clients.update(web, { ...web, grants: ['client_credentials'] })).resolves.toBe(false);
+      await expect(clients.findById('web')).resolves.toEqual(renamed);
+      await expect(clients.update(renamed, { ...renamed, id: 'other' })).resolves.toBe(false);
+      await expect(clients.update({ ...web, id: 'nobody' }, { ...web, id: 'nobody' })).resolves.toBe(false);
+      expect(await clients.list()).toEqual([renamed]);
+    });
+
+    it('lets exactly one of concurrent updates from the same read win', async () => {
+      await clients.create(web);
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients.update(web, { ...web, name: `writer ${i}` })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await clients.findById('web'))!.name).toBe(`writer ${results.indexOf(true)}`);
+    });
+
+    it('matches a row written by hand with other spacing in its lists', async () => {
+      await dataSource.getRepository(OAuthClientEntity).insert({ id: 'hand', secretHash: 'x', name: null, grants: ' password  refresh_token', scopes: 'read  write ', defaultScopes: 'read', createdAt: NOW });
+      const read = (await clients.findById('hand'))!;
+      await expect(clients.update(read, { ...read, name: 'Tidied' })).resolves.toBe(true);
+      expect(await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'hand' })).toMatchObject({ name: 'Tidied', grants: 'password refresh_token', scopes: 'read write' });
+    });
+  });
+
   describe('TypeOrmGrantRepository.create and findByDigest', () => {
     it('stores a grant with its first tokens; each token reads back with its grant', async () => {
       const grant = newGrant();

@@ -1,0 +1,284 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AccessTokenCache } from '../auth/access-token-cache';
+import { generateOpaqueToken } from '../crypto/opaque-token';
+import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
+import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
+import { OAUTH_REGISTERED_GRANT_TYPES } from '../oauth.constants';
+import { InjectOAuthOptions } from '../oauth-options';
+import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { GrantRepository } from '../repositories/grant.repository';
+import { OAuthClientAdminError, type OAuthClientField } from './oauth-client-admin.error';
+
+/** A client to register. */
+export interface NewOAuthClient {
+  /** 1 to 128 printable ASCII characters, spaces included (RFC 6749 Appendix A.1). */
+  id: string;
+  /**
+   * A secret of the operator's choosing (1 to 512 printable ASCII characters, RFC 6749 Appendix A.2), stored with
+   * scrypt. Omit it to have a 256-bit secret generated, returned once, and stored as a SHA-256 digest.
+   */
+  secret?: string;
+  /**
+   * A name for operators: at most 255 characters, no control characters; trimmed, and `null` when blank.
+   * @default null
+   */
+  name?: string | null;
+  /** Grant types the client may use, each registered with the module. Empty for a client that only introspects. */
+  grants: readonly string[];
+  /** Every scope the client may be granted: scope tokens (RFC 6749 §3.3). */
+  scopes: readonly string[];
+  /**
+   * Scopes granted when a request names none; each among `scopes`.
+   * @default all of `scopes`
+   */
+  defaultScopes?: readonly string[];
+}
+
+/** What `update` changes; a field left out keeps its value. */
+export interface OAuthClientChanges {
+  name?: string | null;
+  grants?: readonly string[];
+  /** When the current default scopes are not all among the new scopes, give `defaultScopes` too. */
+  scopes?: readonly string[];
+  defaultScopes?: readonly string[];
+}
+
+/** A client as administration shows it: everything but the secret's hash. */
+export type OAuthClientView = Omit<OAuthClient, 'secretHash'>;
+
+/** A client just registered, or given a new secret. */
+export interface OAuthClientWithSecret {
+  client: OAuthClientView;
+  /** The generated secret, which exists nowhere else: hand it over now. `null` when the operator gave one. */
+  generatedSecret: string | null;
+}
+
+export interface OAuthClientRevocation {
+  /**
+   * Also revoke every grant the client holds, so that its access and refresh tokens stop working at once.
+   * @default false
+   */
+  revokeGrants?: boolean;
+}
+
+/** RFC 6749 Appendix A: VSCHAR = %x20-7E; scope-token = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E. */
+const VSCHARS = /^[\x20-\x7e]+$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** C0 and C1 controls: a name is printed on operators' terminals, where these would move the cursor or worse. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** The `oauth_clients` column sizes. */
+const MAX_ID = 128;
+const MAX_NAME = 255;
+const MAX_GRANTS = 255;
+/** Bounds the scrypt input; RFC 6749 sets no length, and a longer secret adds nothing. */
+const MAX_SECRET = 512;
+/** How often an update re-reads and retries a client that changed under it before it gives up. */
+const UPDATE_ATTEMPTS = 5;
+
+/**
+ * Client administration (RFC 6749 §2): register, list, change, rotate the secret of and delete clients, checking
+ * every input against RFC 6749's syntax and the registered grant types. Errors are `OAuthClientAdminError`s.
+ * Secrets are stored as hashes only: a generated one is returned once and cannot be read back. `OAuthModule`
+ * provides and exports it; `OAuthClientAdminModule` provides it alone, for scripts and admin tools.
+ */
+@Injectable()
+export class OAuthClientAdminService {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly grants: GrantRepository,
+    /** Every registered grant type, enabled at the token endpoint or not: what a client may be given. */
+    @Inject(OAUTH_REGISTERED_GRANT_TYPES) private readonly grantTypes: readonly string[],
+    @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
+    // Absent in OAuthClientAdminModule, which serves no tokens and so remembers none.
+    @Optional() private readonly accessTokenCache?: AccessTokenCache,
+  ) {}
+
+  /** Registers a client; `client_exists` when the id is taken. */
+  async create(input: NewOAuthClient): Promise<OAuthClientWithSecret> {
+    if (typeof input !== 'object' || input === null) throw invalid('id', 'the new client must be an object');
+    const id = checkId(input.id);
+    const scopes = checkScopes('scopes', input.scopes);
+    const client: Omit<OAuthClient, 'secretHash'> = {
+      id,
+      name: checkName(input.name ?? null),
+      grants: this.checkGrants(input.grants),
+      scopes,
+      defaultScopes: checkDefaultScopes(input.defaultScopes === undefined ? scopes : input.defaultScopes, scopes),
+    };
+    const { secretHash, generatedSecret } = await this.newSecret(input.secret);
+    if (!(await this.clients.create({ ...client, secretHash }))) {
+      throw new OAuthClientAdminError('client_exists', `A client with id ${quote(id)} already exists`);
+    }
+    return { client, generatedSecret };
+  }
+
+  /** Every client, without secrets, ordered by id. */
+  async list(): Promise<OAuthClientView[]> {
+    return (await this.clients.list()).map(toView);
+  }
+
+  /** One client, without its secret; `null` when there is none with that id. */
+  async find(id: string): Promise<OAuthClientView | null> {
+    const client = await this.clients.findById(checkId(id));
+    return client ? toView(client) : null;
+  }
+
+  /**
+   * Changes a client's name, grants or scopes. Its tokens keep the scope they were issued with until they expire,
+   * unless `revokeGrants` ends them now.
+   */
+  async update(id: string, changes: OAuthClientChanges, options: OAuthClientRevocation = {}): Promise<OAuthClientView & { revokedGrants: number }> {
+    if (typeof changes !== 'object' || changes === null) throw invalid('id', 'the changes must be an object');
+    const updated = await this.replace(checkId(id), (current) => {
+      const scopes = changes.scopes === undefined ? current.scopes : checkScopes('scopes', changes.scopes);
+      const defaultScopes = checkDefaultScopes(
+        changes.defaultScopes === undefined ? current.defaultScopes : changes.defaultScopes,
+        scopes,
+        changes.defaultScopes === undefined ? '; change the default scopes too' : '',
+      );
+      return {
+        ...current,
+        name: changes.name === undefined ? current.name : checkName(changes.name),
+        grants: changes.grants === undefined ? current.grants : this.checkGrants(changes.grants),
+        scopes,
+        defaultScopes,
+      };
+    });
+    return { ...toView(updated), revokedGrants: options.revokeGrants ? await this.revokeGrants(updated.id, 'client changed') : 0 };
+  }
+
+  /**
+   * Gives the client a new secret, generated (and returned once) unless `secret` is given; the old one stops
+   * working at once. Its tokens stay valid unless `revokeGrants` ends them too (do so when the old secret leaked).
+   */
+  async rotateSecret(id: string, options: OAuthClientRevocation & { secret?: string } = {}): Promise<OAuthClientWithSecret & { revokedGrants: number }> {
+    const clientId = checkId(id);
+    const { secretHash, generatedSecret } = await this.newSecret(options.secret);
+    const updated = await this.replace(clientId, (current) => ({ ...current, secretHash }));
+    const revokedGrants = options.revokeGrants ? await this.revokeGrants(clientId, 'client secret rotated') : 0;
+    return { client: toView(updated), generatedSecret, revokedGrants };
+  }
+
+  /**
+   * Deletes the client and revokes all of its grants: tokens are checked against their grant, not their client,
+   * so without the revocation they would keep working until they expire. The grants are revoked before the client
+   * is deleted, so that an interrupted delete leaves a client that can be deleted again, and once more after, for
+   * a grant a token request that had already read the client created in between. `client_not_found` when there
+   * was no such client (grants left over by an interrupted delete are revoked all the same).
+   */
+  async delete(id: string): Promise<{ revokedGrants: number }> {
+    const clientId = checkId(id);
+    let revokedGrants = await this.revokeGrants(clientId, 'client deleted');
+    if (!(await this.clients.delete(clientId))) throw notFound(clientId);
+    revokedGrants += await this.revokeGrants(clientId, 'client deleted');
+    return { revokedGrants };
+  }
+
+  private async revokeGrants(clientId: string, reason: string): Promise<number> {
+    const revoked = await this.grants.revokeAllForClient(clientId, reason, new Date());
+    // This instance's validated tokens; other instances' caches expire on their own (`accessTokenCacheSeconds`).
+    if (revoked > 0) this.accessTokenCache?.clear();
+    return revoked;
+  }
+
+  /**
+   * Reads the client, applies `change` (which validates), and writes the result only if nobody changed the client
+   * in between; otherwise reads it again, so a concurrent change is kept, never silently overwritten.
+   */
+  private async replace(id: string, change: (current: OAuthClient) => OAuthClient): Promise<OAuthClient> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.clients.findById(id);
+      if (!current) throw notFound(id);
+      const next = change(current);
+      if (await this.clients.update(current, next)) return next;
+    }
+    throw new OAuthClientAdminError('concurrent_update', `The client ${quote(id)} kept changing during the update; try again`);
+  }
+
+  private async newSecret(secret: string | undefined): Promise<{ secretHash: string; generatedSecret: string | null }> {
+    if (secret === undefined) {
+      // 256 random bits: a fast digest is as strong as scrypt for them, and keeps client authentication cheap.
+      const generatedSecret = generateOpaqueToken();
+      return { secretHash: hashRandomSecret(generatedSecret), generatedSecret };
+    }
+    if (typeof secret !== 'string' || secret.length > MAX_SECRET || !VSCHARS.test(secret)) {
+      throw invalid('secret', `a client secret is 1 to ${MAX_SECRET} printable ASCII characters, spaces included (RFC 6749 Appendix A.2)`);
+    }
+    // A chosen secret may be guessable, so it gets the slow hash passwords get.
+    return { secretHash: await hashSecret(secret, this.options.clientSecretHash), generatedSecret: null };
+  }
+
+  private checkGrants(value: unknown): string[] {
+    const grants = checkList('grants', value);
+    const unknown = grants.filter((grant) => !this.grantTypes.includes(grant));
+    if (unknown.length > 0) {
+      throw invalid(
+        'grants',
+        `unknown grant type ${unknown.map(quote).join(', ')}; allowed: ${this.grantTypes.join(', ')}`,
+      );
+    }
+    if (grants.join(' ').length > MAX_GRANTS) throw invalid('grants', `the grant types take more than ${MAX_GRANTS} characters together`);
+    return grants;
+  }
+}
+
+function checkId(value: unknown): string {
+  if (typeof value !== 'string' || value.length > MAX_ID || !VSCHARS.test(value)) {
+    throw invalid('id', `a client id is 1 to ${MAX_ID} printable ASCII characters, spaces included (RFC 6749 Appendix A.1)`);
+  }
+  return value;
+}
+
+function checkName(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') throw invalid('name', 'a name is text, or null');
+  const name = value.trim();
+  if (CONTROL.test(name)) throw invalid('name', 'a name must not contain control characters');
+  if (name.length > MAX_NAME) throw invalid('name', `a name is at most ${MAX_NAME} characters`);
+  return name.length === 0 ? null : name;
+}
+
+function checkScopes(field: 'scopes' | 'defaultScopes', value: unknown): string[] {
+  const scopes = checkList(field, value);
+  const malformed = scopes.filter((scope) => !SCOPE_TOKEN.test(scope));
+  if (malformed.length > 0) {
+    throw invalid(
+      field,
+      `invalid scope ${malformed.map(quote).join(', ')}; a scope is printable ASCII without spaces, double quotes or ` +
+        'backslashes (RFC 6749 section 3.3): give each scope as its own item',
+    );
+  }
+  return scopes;
+}
+
+function checkDefaultScopes(value: unknown, scopes: readonly string[], hint = ''): string[] {
+  const defaults = checkScopes('defaultScopes', value);
+  const outside = defaults.filter((scope) => !scopes.includes(scope));
+  if (outside.length > 0) {
+    throw invalid('defaultScopes', `default scopes ${outside.join(' ')} not among the scopes (${scopes.join(' ') || 'none'})${hint}`);
+  }
+  return defaults;
+}
+
+/** A list of strings, without repeats. */
+function checkList(field: OAuthClientField, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalid(field, `${field} must be a list of strings`);
+  return [...new Set(value as string[])];
+}
+
+function invalid(field: OAuthClientField, message: string): OAuthClientAdminError {
+  return new OAuthClientAdminError('invalid_input', message, field);
+}
+
+function notFound(id: string): OAuthClientAdminError {
+  return new OAuthClientAdminError('client_not_found', `No client with id ${quote(id)}`);
+}
+
+/** A value in a message: quoted and escaped, and cut short, so a message stays one readable line. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
+function toView(client: OAuthClient): OAuthClientView {
+  return { id: client.id, name: client.name, grants: client.grants, scopes: client.scopes, defaultScopes: client.defaultScopes };
+}
