@@ -31,6 +31,9 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
     ['expired refresh tokens (purge)', 'SELECT digest FROM oauth_refresh_tokens WHERE expires_at < ? LIMIT 100', [1]],
     ['revoked grants (purge)', 'SELECT id FROM oauth_grants WHERE revoked_at < ? LIMIT 100', [1]],
     ['login attempts of a username', 'SELECT * FROM oauth_login_attempts WHERE username_key = ?', ['k']],
+    ['client authentication attempts of a client id', 'SELECT * FROM oauth_client_failures WHERE client_key = ?', ['k']],
+    ['expired login-attempt counters (purge)', 'SELECT username_key FROM oauth_login_attempts WHERE expires_at < ? LIMIT 100', [1]],
+    ['expired client-failure counters (purge)', 'SELECT client_key FROM oauth_client_failures WHERE expires_at < ? LIMIT 100', [1]],
     ['user by email', 'SELECT * FROM users WHERE email = ?', ['e']],
   ];
 
