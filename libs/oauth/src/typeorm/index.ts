@@ -16,3 +16,4 @@ export { TypeOrmClientRepository } from './typeorm-client.repository';
 export { TypeOrmGrantRepository } from './typeorm-grant.repository';
 export { TypeOrmLoginAttemptRepository } from './typeorm-login-attempt.repository';
 export { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
+export { TypeOrmStorageConnection } from './typeorm-storage-connection';

@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
 import { EntityStatements } from './typeorm-entity-statements';
 import { fromClient, toClient } from './typeorm-mappers';
-import { inTransaction } from './typeorm-transactions';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 @Injectable()
 export class TypeOrmClientRepository extends ClientRepository {
   private readonly statements: EntityStatements<OAuthClientEntity>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
-    this.statements = new EntityStatements(dataSource, OAuthClientEntity);
+    this.statements = new EntityStatements(connection, OAuthClientEntity);
   }
 
   private get rows() {
-    return this.dataSource.getRepository(OAuthClientEntity);
+    return this.connection.reads.getRepository(OAuthClientEntity);
   }
 
   /** Every token request reads its client: one hand-written query. */
@@ -27,7 +25,7 @@ export class TypeOrmClientRepository extends ClientRepository {
   }
 
   create(client: OAuthClient): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.connection.transaction(async (manager) => {
       // Checked inside the transaction, and the primary key refuses a duplicate that slips past the check.
       if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
       await this.statements.insert(manager, fromClient(client));
@@ -40,7 +38,7 @@ export class TypeOrmClientRepository extends ClientRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await inTransaction(this.dataSource, (manager) => manager.delete(OAuthClientEntity, { id }));
+    const result = await this.connection.transaction((manager) => manager.delete(OAuthClientEntity, { id }));
     return (result.affected ?? 0) > 0;
   }
 }

@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LoginAttemptRepository, type LoginLock } from '../repositories/login-attempt.repository';
 import { OAuthLoginAttemptEntity } from './entities/oauth-login-attempt.entity';
-import { inTransaction } from './typeorm-transactions';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 @Injectable()
 export class TypeOrmLoginAttemptRepository extends LoginAttemptRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
   }
 
   async find(key: string): Promise<LoginLock | null> {
-    const row = await this.dataSource.getRepository(OAuthLoginAttemptEntity).findOneBy({ usernameKey: key });
+    const row = await this.connection.reads.getRepository(OAuthLoginAttemptEntity).findOneBy({ usernameKey: key });
     return row && { failures: row.failures, lockedUntil: row.lockedUntil };
   }
 
   recordFailure(key: string, now: Date, policy: { maxFailures: number; windowSeconds: number; lockSeconds: number }): Promise<LoginLock> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.connection.transaction(async (manager) => {
       // Make sure the row exists (INSERT OR IGNORE / ON CONFLICT DO NOTHING), then read it under a row lock
       // (FOR UPDATE, on PostgreSQL) and write it back: concurrent failures of one username, even on several
       // instances, then count one after another instead of overwriting each other or colliding on the insert.
@@ -29,7 +27,7 @@ export class TypeOrmLoginAttemptRepository extends LoginAttemptRepository {
         .orIgnore()
         .updateEntity(false)
         .execute();
-      const locking = this.dataSource.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {};
+      const locking = this.connection.writes.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {};
       const row = await manager.findOneOrFail(OAuthLoginAttemptEntity, { where: { usernameKey: key }, ...locking });
       const windowOpen = now.getTime() - row.windowStartedAt.getTime() < policy.windowSeconds * 1000;
       const failures = windowOpen ? row.failures + 1 : 1;
@@ -41,6 +39,6 @@ export class TypeOrmLoginAttemptRepository extends LoginAttemptRepository {
   }
 
   async reset(key: string): Promise<void> {
-    await inTransaction(this.dataSource, (manager) => manager.delete(OAuthLoginAttemptEntity, { usernameKey: key }));
+    await this.connection.transaction((manager) => manager.delete(OAuthLoginAttemptEntity, { usernameKey: key }));
   }
 }
