@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { InMemoryAttemptCounterRepository } from '../testing/in-memory.repositories';
 import { OAUTH_ENTITIES } from '../typeorm/entities';
+import { TypeOrmStorageConnection } from '../typeorm/typeorm-storage-connection';
 import { TypeOrmAttemptCounterRepository } from '../typeorm/typeorm-attempt-counter.repository';
 import type { AttemptCounterRepository, AttemptPolicy, AttemptReservation, AttemptSlot } from './attempt-counter.repository';
 
@@ -53,10 +54,13 @@ const storages: [string, () => Promise<Storage>][] = [
       };
       const a = await open(true);
       const b = await open(false);
+      const [storageA, storageB] = [await TypeOrmStorageConnection.open(a), await TypeOrmStorageConnection.open(b)];
       return {
-        first: new TypeOrmAttemptCounterRepository(a),
-        second: new TypeOrmAttemptCounterRepository(b),
+        first: new TypeOrmAttemptCounterRepository(storageA),
+        second: new TypeOrmAttemptCounterRepository(storageB),
         close: async () => {
+          await storageA.close();
+          await storageB.close();
           await a.destroy();
           await b.destroy();
           rmSync(directory, { recursive: true, force: true });
@@ -84,10 +88,13 @@ if (POSTGRES_URL) {
       await admin.query(`CREATE SCHEMA ${schema}`);
       const a = await open(true);
       const b = await open(false);
+      const [storageA, storageB] = [await TypeOrmStorageConnection.open(a), await TypeOrmStorageConnection.open(b)];
       return {
-        first: new TypeOrmAttemptCounterRepository(a),
-        second: new TypeOrmAttemptCounterRepository(b),
+        first: new TypeOrmAttemptCounterRepository(storageA),
+        second: new TypeOrmAttemptCounterRepository(storageB),
         close: async () => {
+          await storageA.close();
+          await storageB.close();
           await a.destroy();
           await b.destroy();
           await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -17,3 +17,4 @@ export { TypeOrmClientRepository } from './typeorm-client.repository';
 export { TypeOrmGrantRepository } from './typeorm-grant.repository';
 export { TypeOrmAttemptCounterRepository } from './typeorm-attempt-counter.repository';
 export { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
+export { TypeOrmStorageConnection } from './typeorm-storage-connection';

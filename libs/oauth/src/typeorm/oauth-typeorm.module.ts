@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
 import { AttemptCounterRepository } from '../repositories/attempt-counter.repository';
 import { ClientRepository } from '../repositories/client.repository';
@@ -11,15 +12,18 @@ import { TypeOrmAttemptCounterRepository } from './typeorm-attempt-counter.repos
 import { TypeOrmClientRepository } from './typeorm-client.repository';
 import { TypeOrmGrantRepository } from './typeorm-grant.repository';
 import { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 /**
  * The TypeORM storage for `OAuthModule`: pass `OAuthTypeOrmModule.forFeature()` as its `storage`. It uses the
- * host's default `TypeOrmModule.forRoot()` connection; add `OAUTH_ENTITIES` to that connection's entities.
+ * host's default `TypeOrmModule.forRoot()` connection; add `OAUTH_ENTITIES` to that connection's entities. On
+ * sqlite it opens connections of its own to the same database file and closes them when the application shuts
+ * down; the host's DataSource then needs `busyTimeout` (see `TypeOrmStorageConnection`).
  */
 @Module({})
 export class OAuthTypeOrmModule {
   static forFeature(): DynamicModule {
-    const providers = [
+    const repositories = [
       { provide: ClientRepository, useClass: TypeOrmClientRepository },
       { provide: GrantRepository, useClass: TypeOrmGrantRepository },
       { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
@@ -29,8 +33,11 @@ export class OAuthTypeOrmModule {
     return {
       module: OAuthTypeOrmModule,
       imports: [TypeOrmModule.forFeature(OAUTH_ENTITIES)],
-      providers,
-      exports: providers.map((provider) => provider.provide),
+      providers: [
+        { provide: TypeOrmStorageConnection, inject: [getDataSourceToken()], useFactory: (host: DataSource) => TypeOrmStorageConnection.open(host) },
+        ...repositories,
+      ],
+      exports: repositories.map((provider) => provider.provide),
     };
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
+import { LessThan } from 'typeorm';
 import {
   AttemptCounterRepository,
   type AttemptCounterKind,
@@ -13,8 +12,7 @@ import { OAuthClientFailureEntity } from './entities/oauth-client-failure.entity
 import { OAuthLoginAttemptEntity } from './entities/oauth-login-attempt.entity';
 import { deleteBatch } from './typeorm-batch-delete';
 import { EntityStatements } from './typeorm-entity-statements';
-import { HotSql } from './typeorm-hot-sql';
-import { inTransaction } from './typeorm-transactions';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 type CounterEntity = OAuthLoginAttemptEntity | OAuthClientFailureEntity;
 
@@ -40,12 +38,10 @@ interface CounterStatements {
  */
 @Injectable()
 export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
-  private readonly sql: HotSql;
   private readonly statements = new Map<AttemptCounterKind, CounterStatements>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
-    this.sql = new HotSql(dataSource);
   }
 
   reserve(kind: AttemptCounterKind, key: string, now: Date, policy: AttemptPolicy): Promise<AttemptReservation> {
@@ -55,8 +51,8 @@ export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
     // What a new window starts with; the first attempt is already the last when maxFailures is 1.
     const freshLock = policy.maxFailures <= 1 ? lockEnd : null;
     const freshExpiry = Math.max(at + policy.windowSeconds * 1000, freshLock ?? 0);
-    return inTransaction(this.dataSource, async (manager): Promise<AttemptReservation> => {
-      const [row] = await this.sql.rows(sql.reserve, [key, at, lockEnd, policy.maxFailures, freshLock, freshExpiry], manager);
+    return this.connection.transaction(async (manager): Promise<AttemptReservation> => {
+      const [row] = await this.connection.returning(sql.reserve, [key, at, lockEnd, policy.maxFailures, freshLock, freshExpiry], manager);
       if (row) {
         const failures = Number(row.failures);
         const slot: AttemptSlot = {
@@ -67,13 +63,13 @@ export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
         };
         return { granted: true, slot };
       }
-      const [state] = await this.sql.rows(sql.state, [key], manager);
+      const [state] = await this.connection.returning(sql.state, [key], manager);
       return { granted: false, lockedUntil: new Date(Number(state.locked_until ?? state.expires_at)) };
     });
   }
 
   async lockedUntil(kind: AttemptCounterKind, key: string, now: Date, policy: AttemptPolicy): Promise<Date | null> {
-    const [state] = await this.sql.rows(this.statementsFor(kind).state, [key]);
+    const [state] = await this.connection.rows(this.statementsFor(kind).state, [key]);
     if (!state || Number(state.expires_at) <= now.getTime() || Number(state.failures) < policy.maxFailures) return null;
     return new Date(Number(state.locked_until ?? state.expires_at));
   }
@@ -81,16 +77,16 @@ export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
   async settle(kind: AttemptCounterKind, key: string, slot: AttemptSlot, outcome: 'success' | 'failure', policy: AttemptPolicy): Promise<void> {
     const sql = this.statementsFor(kind);
     const window = slot.windowStartedAt.getTime();
-    await inTransaction(this.dataSource, (manager) =>
+    await this.connection.transaction((manager) =>
       outcome === 'failure'
-        ? this.sql.changes(sql.settleFailure, [key, window], manager)
-        : this.sql.changes(sql.settleSuccess, [key, window, slot.settledFailures + 1, policy.maxFailures], manager),
+        ? this.connection.changes(sql.settleFailure, [key, window], manager)
+        : this.connection.changes(sql.settleSuccess, [key, window, slot.settledFailures + 1, policy.maxFailures], manager),
     );
   }
 
   async deleteExpired(kind: AttemptCounterKind, now: Date, limit: number): Promise<number> {
     const { entity, key } = TABLES[kind];
-    const deleted = await inTransaction(this.dataSource, (manager) =>
+    const deleted = await this.connection.transaction((manager) =>
       deleteBatch<CounterEntity>(manager, entity, key as keyof CounterEntity & string, { expiresAt: LessThan(now) }, limit),
     );
     return deleted.length;
@@ -99,19 +95,19 @@ export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
   private statementsFor(kind: AttemptCounterKind): CounterStatements {
     let statements = this.statements.get(kind);
     if (!statements) {
-      statements = buildStatements(this.dataSource, kind);
+      statements = buildStatements(this.connection, kind);
       this.statements.set(kind, statements);
     }
     return statements;
   }
 }
 
-function buildStatements(dataSource: DataSource, kind: AttemptCounterKind): CounterStatements {
+function buildStatements(connection: TypeOrmStorageConnection, kind: AttemptCounterKind): CounterStatements {
   const { entity, key } = TABLES[kind];
-  const entityStatements = new EntityStatements<CounterEntity>(dataSource, entity);
+  const entityStatements = new EntityStatements<CounterEntity>(connection, entity);
   const column = (property: keyof OAuthAttemptCounterColumns | typeof key) => entityStatements.column(property as keyof CounterEntity & string);
   // Numbered parameters, so one value can appear several times: $n on PostgreSQL, ?n on sqlite.
-  const p = (index: number) => (dataSource.options.type === 'postgres' ? `$${index}` : `?${index}`);
+  const p = (index: number) => (connection.writes.options.type === 'postgres' ? `$${index}` : `?${index}`);
   const k = column(key);
   const failures = column('failures');
   const pending = column('pending');

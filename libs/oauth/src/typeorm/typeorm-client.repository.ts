@@ -1,23 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, QueryFailedError, type DataSource } from 'typeorm';
+import { IsNull, QueryFailedError } from 'typeorm';
 import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
 import { EntityStatements } from './typeorm-entity-statements';
 import { fromClient, joinList, toClient } from './typeorm-mappers';
-import { inTransaction } from './typeorm-transactions';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 @Injectable()
 export class TypeOrmClientRepository extends ClientRepository {
   private readonly statements: EntityStatements<OAuthClientEntity>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
-    this.statements = new EntityStatements(dataSource, OAuthClientEntity);
+    this.statements = new EntityStatements(connection, OAuthClientEntity);
   }
 
   private get rows() {
-    return this.dataSource.getRepository(OAuthClientEntity);
+    return this.connection.reads.getRepository(OAuthClientEntity);
   }
 
   /** Every token request reads its client: one hand-written query. */
@@ -28,7 +27,7 @@ export class TypeOrmClientRepository extends ClientRepository {
 
   async create(client: OAuthClient): Promise<boolean> {
     try {
-      return await inTransaction(this.dataSource, async (manager) => {
+      return await this.connection.transaction(async (manager) => {
         if (await manager.existsBy(OAuthClientEntity, { id: client.id })) return false;
         await this.statements.insert(manager, fromClient(client));
         return true;
@@ -47,7 +46,7 @@ export class TypeOrmClientRepository extends ClientRepository {
 
   async update(expected: OAuthClient, next: OAuthClient): Promise<boolean> {
     if (next.id !== expected.id) return false;
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.connection.transaction(async (manager) => {
       const row = await manager.findOneBy(OAuthClientEntity, { id: expected.id });
       if (!row || !sameOAuthClient(toClient(row), expected)) return false;
       // Conditional on the row as read, so that on PostgreSQL, where another transaction may write between the
@@ -65,7 +64,7 @@ export class TypeOrmClientRepository extends ClientRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await inTransaction(this.dataSource, (manager) => manager.delete(OAuthClientEntity, { id }));
+    const result = await this.connection.transaction((manager) => manager.delete(OAuthClientEntity, { id }));
     return (result.affected ?? 0) > 0;
   }
 }

@@ -1,6 +1,10 @@
-import { Column, CreateDateColumn, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Column, CreateDateColumn, DataSource, Entity, type EntityManager, PrimaryColumn } from 'typeorm';
 import { instantColumn } from './epoch-ms.transformer';
 import { EntityStatements } from './typeorm-entity-statements';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 /** Column types the hand-written statements must convert exactly as TypeORM does. */
 @Entity('sample')
@@ -24,18 +28,51 @@ class Sample {
   createdAt: Date;
 }
 
-describe('EntityStatements', () => {
+/** The two places statements run: a DataSource (through its `query()`), or the storage's own connections (prepared). */
+const SOURCES = [
+  {
+    name: 'on a DataSource',
+    async open(dataSource: DataSource) {
+      return {
+        statements: new EntityStatements(dataSource, Sample),
+        write: <T>(work: (manager: EntityManager) => Promise<T>) => dataSource.transaction(work),
+        close: async () => undefined,
+      };
+    },
+  },
+  {
+    name: "on the storage's own connection",
+    async open(dataSource: DataSource) {
+      const connection = await TypeOrmStorageConnection.open(dataSource, [Sample]);
+      return {
+        statements: new EntityStatements(connection, Sample),
+        write: <T>(work: (manager: EntityManager) => Promise<T>) => connection.transaction(work),
+        close: () => connection.close(),
+      };
+    },
+  },
+];
+
+describe.each(SOURCES)('EntityStatements $name', (source) => {
+  let directory: string;
   let dataSource: DataSource;
   let statements: EntityStatements<Sample>;
+  let write: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+  let close: () => Promise<void>;
   const createdAt = new Date('2030-01-02T03:04:05.000Z');
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'sqlite', database: ':memory:', entities: [Sample], synchronize: true });
+    directory = mkdtempSync(join(tmpdir(), 'oauth-entity-statements-'));
+    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), entities: [Sample], synchronize: true, enableWAL: true, busyTimeout: 5000 });
     await dataSource.initialize();
-    statements = new EntityStatements(dataSource, Sample);
+    ({ statements, write, close } = await source.open(dataSource));
   });
 
-  afterEach(() => dataSource.destroy());
+  afterEach(async () => {
+    await close();
+    await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
+  });
 
   it('reads back what TypeORM wrote, with each column converted as TypeORM converts it', async () => {
     const written = { id: 'a', displayName: 'Ada', disabled: true, roles: ['ADMIN', 'USER'], expiresAt: new Date(1_900_000_000_123), createdAt };
@@ -49,7 +86,7 @@ describe('EntityStatements', () => {
 
   it('writes rows TypeORM reads back unchanged, nulls included', async () => {
     const row = { id: 'b', displayName: null, disabled: false, roles: ['USER'], expiresAt: new Date(1_900_000_000_123), createdAt };
-    await dataSource.transaction((manager) => statements.insert(manager, row));
+    await write((manager) => statements.insert(manager, row));
 
     expect(await dataSource.getRepository(Sample).findOneBy({ id: 'b' })).toEqual(row);
     // Stored as the transformer says: epoch milliseconds.

@@ -1,8 +1,12 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { HotSql } from './typeorm-hot-sql';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 /** Named through the DataSource's API: TypeORM's deep import paths differ between 0.3 and 1.x. */
 type ColumnMetadata = ReturnType<DataSource['getMetadata']>['columns'][number];
+
+/** Where the statements run: reads outside a transaction, and writes inside a given one. */
+type StatementRunner = Pick<TypeOrmStorageConnection, 'rows' | 'changes'>;
 
 /**
  * Hand-written SQL for the statements an entity's hot paths run, built once from TypeORM's metadata. Every token
@@ -10,6 +14,9 @@ type ColumnMetadata = ReturnType<DataSource['getMetadata']>['columns'][number];
  * hydrating entities than the database spends answering, and `save()` reads before it writes. Values still go
  * through the driver's own conversions (and the columns' transformers), so a row written or read here is the
  * row TypeORM itself would write or read.
+ *
+ * Built on the storage's `TypeOrmStorageConnection`, the statements run on its connections (prepared once, on
+ * sqlite). Built on a DataSource, they run through its `query()`, as any TypeORM query there does.
  */
 export class EntityStatements<T extends ObjectLiteral> {
   /** The table, schema-qualified and quoted for this database. */
@@ -18,13 +25,13 @@ export class EntityStatements<T extends ObjectLiteral> {
   private readonly insertSql: string;
   private readonly selectList: string;
   private readonly selectByColumn = new Map<string, string>();
-  private readonly sql: HotSql;
+  private readonly dataSource: DataSource;
+  private readonly runner: StatementRunner;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    entity: EntityTarget<T>,
-  ) {
-    this.sql = new HotSql(dataSource);
+  constructor(source: TypeOrmStorageConnection | DataSource, entity: EntityTarget<T>) {
+    const dataSource = source instanceof TypeOrmStorageConnection ? source.writes : source;
+    this.dataSource = dataSource;
+    this.runner = source instanceof TypeOrmStorageConnection ? source : new HotSql(source, false);
     const metadata = dataSource.getMetadata(entity);
     this.table = metadata.tablePath
       .split('.')
@@ -57,7 +64,7 @@ export class EntityStatements<T extends ObjectLiteral> {
    */
   async insert(manager: EntityManager, row: T): Promise<void> {
     const values = this.columns.map((column) => this.dataSource.driver.preparePersistentValue(column.getEntityValue(row), column));
-    await this.sql.changes(this.insertSql, values, manager);
+    await this.runner.changes(this.insertSql, values, manager);
   }
 
   /** The first row whose `property` equals `value`, or `null`. */
@@ -69,7 +76,7 @@ export class EntityStatements<T extends ObjectLiteral> {
       sql = `SELECT ${this.selectList} FROM ${this.table} WHERE ${this.column(property)} = ${this.parameter(1)}`;
       this.selectByColumn.set(property, sql);
     }
-    const rows = await this.sql.rows(sql, [parameter]);
+    const rows = await this.runner.rows(sql, [parameter]);
     return rows[0] ? this.hydrate(rows[0]) : null;
   }
 

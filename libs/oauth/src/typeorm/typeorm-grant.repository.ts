@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThan } from 'typeorm';
+import { In, IsNull, LessThan } from 'typeorm';
 import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { EntityStatements } from './typeorm-entity-statements';
 import { fromAccessToken, fromGrant, fromRefreshToken } from './typeorm-mappers';
-import { inTransaction } from './typeorm-transactions';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 @Injectable()
 export class TypeOrmGrantRepository extends GrantRepository {
@@ -15,15 +14,15 @@ export class TypeOrmGrantRepository extends GrantRepository {
   private readonly accessRows: EntityStatements<OAuthAccessTokenEntity>;
   private readonly refreshRows: EntityStatements<OAuthRefreshTokenEntity>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
-    this.grantRows = new EntityStatements(dataSource, OAuthGrantEntity);
-    this.accessRows = new EntityStatements(dataSource, OAuthAccessTokenEntity);
-    this.refreshRows = new EntityStatements(dataSource, OAuthRefreshTokenEntity);
+    this.grantRows = new EntityStatements(connection, OAuthGrantEntity);
+    this.accessRows = new EntityStatements(connection, OAuthAccessTokenEntity);
+    this.refreshRows = new EntityStatements(connection, OAuthRefreshTokenEntity);
   }
 
   async create(grant: OAuthGrant, tokens: GrantTokens): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
+    await this.connection.transaction(async (manager) => {
       await this.grantRows.insert(manager, fromGrant(grant));
       await this.accessRows.insert(manager, fromAccessToken(tokens.accessToken));
       if (tokens.refreshToken) await this.refreshRows.insert(manager, fromRefreshToken(tokens.refreshToken));
@@ -43,7 +42,7 @@ export class TypeOrmGrantRepository extends GrantRepository {
   }
 
   deleteRevoked(before: Date, limit: number): Promise<number> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.connection.transaction(async (manager) => {
       const ids = await manager
         .getRepository(OAuthGrantEntity)
         // A range on revoked_at, which its index serves (sqlite will not use an index for IS NOT NULL).
@@ -60,7 +59,7 @@ export class TypeOrmGrantRepository extends GrantRepository {
 
   private async revokeWhere(where: Partial<Pick<OAuthGrantEntity, 'id' | 'userId' | 'clientId'>>, reason: string, at: Date): Promise<number> {
     // Only grants still live: a second revocation keeps the first reason and time.
-    const result = await inTransaction(this.dataSource, (manager) =>
+    const result = await this.connection.transaction((manager) =>
       manager.update(OAuthGrantEntity, { ...where, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason }),
     );
     return result.affected ?? 0;

@@ -11,10 +11,11 @@ describe('HotSql on node-sqlite3', () => {
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)');
     prepare = jest.spyOn((dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } }).databaseConnection, 'prepare');
-    sql = new HotSql(dataSource);
+    sql = new HotSql(dataSource, true);
   });
 
   afterEach(async () => {
+    await sql.close();
     if (dataSource.isInitialized) await dataSource.destroy();
   });
 
@@ -53,8 +54,19 @@ describe('HotSql on node-sqlite3', () => {
     expect(await sql.rows('SELECT id FROM item', [])).toEqual([]);
   });
 
-  it('lets the DataSource close although statements were prepared (sqlite refuses to close over open ones)', async () => {
+  it('finalizes its statements on close(), after which the DataSource closes (sqlite refuses to close over open ones)', async () => {
     await sql.rows('SELECT id FROM item', []);
+    await expect(dataSource.destroy()).rejects.toThrow(/unfinalized statements/);
+    await sql.close();
     await expect(dataSource.destroy()).resolves.toBeUndefined();
+  });
+
+  it('prepares nothing without `prepare`: the SQL goes through TypeORM, as any query on that DataSource', async () => {
+    const plain = new HotSql(dataSource, false);
+    const query = jest.spyOn(dataSource, 'query');
+    await dataSource.transaction((manager) => plain.changes('INSERT INTO item (id, name) VALUES (?, ?)', [1, 'a'], manager));
+    expect(await plain.rows('SELECT name FROM item WHERE id = ?', [1])).toEqual([{ name: 'a' }]);
+    expect(prepare).not.toHaveBeenCalled();
+    expect(query).toHaveBeenCalledWith('SELECT name FROM item WHERE id = ?', [1]);
   });
 });

@@ -11,30 +11,30 @@ interface Sqlite3Database {
   prepare(sql: string): Sqlite3Statement;
 }
 
-/** Each node-sqlite3 DataSource's prepared statements, by SQL text. */
-const preparedByDataSource = new WeakMap<DataSource, Map<string, Sqlite3Statement>>();
-
 /**
- * Runs the hand-written SQL of the hot paths: in `manager`'s transaction when given, else on the DataSource.
+ * Runs the hand-written SQL of the hot paths on one DataSource.
  *
- * On node-sqlite3 (TypeORM's `sqlite` driver) each SQL text is prepared once and the statement reused. Its
- * `Database#all()` and `#run()` compile the SQL, run it and finalize it on every call, three trips through
- * libuv's pool, and under load that was the largest single cost on the main thread. sqlite has one connection
- * per DataSource here, so a prepared statement runs inside whatever transaction that connection is in, exactly
- * as `manager.query()` would. (Being the driver's own statements, they do not show in TypeORM's query log.)
- * Everywhere else this is `manager.query()`.
+ * With `prepare` (only ever on a node-sqlite3 DataSource the library opened itself, see `TypeOrmStorageConnection`),
+ * each SQL text is prepared once and the statement reused. node-sqlite3's `Database#all()` and `#run()` compile
+ * the SQL, run it and finalize it on every call, three trips through libuv's pool, and under load that was the
+ * largest single cost on the main thread. A prepared statement runs on the DataSource's one connection, inside
+ * whatever transaction that connection is in, exactly as `manager.query()` would there. (Being the driver's own
+ * statements, they do not show in TypeORM's query log.) Without `prepare` this is `manager.query()`.
  */
 export class HotSql {
   private readonly prepared: Map<string, Sqlite3Statement> | null;
 
-  constructor(private readonly dataSource: DataSource) {
-    this.prepared = dataSource.options.type === 'sqlite' ? preparedStatements(dataSource) : null;
+  constructor(
+    private readonly dataSource: DataSource,
+    prepare: boolean,
+  ) {
+    this.prepared = prepare ? new Map() : null;
   }
 
-  /** The rows a SELECT returns. */
+  /** The rows a SELECT (or a statement with RETURNING) returns: inside `manager`'s transaction when given. */
   async rows(sql: string, parameters: unknown[], manager?: EntityManager): Promise<Record<string, unknown>[]> {
     const statement = this.statement(sql);
-    if (!statement) return (manager ?? this.dataSource.manager).query(sql, parameters);
+    if (!statement) return (manager ?? this.dataSource).query(sql, parameters);
     return new Promise((resolve, reject) => statement.all(parameters, (error, rows) => (error ? reject(error) : resolve(rows))));
   }
 
@@ -50,6 +50,14 @@ export class HotSql {
     );
   }
 
+  /** Finalizes the prepared statements: sqlite refuses to close a connection while any is open. */
+  async close(): Promise<void> {
+    if (!this.prepared) return;
+    const open = [...this.prepared.values()];
+    this.prepared.clear();
+    await Promise.all(open.map((statement) => new Promise<void>((resolve) => statement.finalize(resolve))));
+  }
+
   private statement(sql: string): Sqlite3Statement | null {
     if (!this.prepared) return null;
     let statement = this.prepared.get(sql);
@@ -59,25 +67,4 @@ export class HotSql {
     }
     return statement;
   }
-}
-
-/**
- * The DataSource's statement cache, created on first use. sqlite refuses to close a connection while prepared
- * statements are open, and TypeORM has no hook for a closing DataSource, so the driver's `disconnect()` is
- * wrapped once to finalize them first.
- */
-function preparedStatements(dataSource: DataSource): Map<string, Sqlite3Statement> {
-  const existing = preparedByDataSource.get(dataSource);
-  if (existing) return existing;
-  const statements = new Map<string, Sqlite3Statement>();
-  preparedByDataSource.set(dataSource, statements);
-  const driver = dataSource.driver as unknown as { disconnect(): Promise<void> };
-  const disconnect = driver.disconnect.bind(driver);
-  driver.disconnect = async () => {
-    const open = [...statements.values()];
-    statements.clear();
-    await Promise.all(open.map((statement) => new Promise<void>((resolve) => statement.finalize(resolve))));
-    return disconnect();
-  };
-  return statements;
 }

@@ -1,7 +1,8 @@
-import { SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
-import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import { hashRandomSecret } from '../crypto/secret-hash';
 import type { AccessTokenRecord } from '../repositories/access-token.repository';
@@ -12,6 +13,7 @@ import { TypeOrmAccessTokenRepository } from './typeorm-access-token.repository'
 import { TypeOrmClientRepository } from './typeorm-client.repository';
 import { TypeOrmGrantRepository } from './typeorm-grant.repository';
 import { TypeOrmRefreshTokenRepository } from './typeorm-refresh-token.repository';
+import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 const NOW = new Date('2030-05-06T07:08:09.123Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -44,33 +46,26 @@ describe('TypeORM repositories (sqlite)', () => {
   let accessTokens: TypeOrmAccessTokenRepository;
   let refreshTokens: TypeOrmRefreshTokenRepository;
 
-  /**
-   * Instantiates a repository directly, handing its constructor what its injection decorator asks for
-   * (`@InjectDataSource()` or `@InjectRepository(entity)`), as Nest's injector would.
-   */
-  function construct<T>(type: abstract new (...args: never[]) => T, entity: EntityTarget<ObjectLiteral>): T {
-    const [dependency] = (Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, type) ?? []) as { index: number; param: unknown }[];
-    const argument =
-      dependency?.param === getDataSourceToken()
-        ? dataSource
-        : dependency?.param === getRepositoryToken(entity as Function)
-          ? dataSource.getRepository(entity)
-          : undefined;
-    if (!argument || dependency.index !== 0) throw new Error(`${type.name}: unexpected constructor dependency`);
-    return new (type as unknown as new (argument: unknown) => T)(argument);
-  }
+  let directory: string;
+  let connection: TypeOrmStorageConnection;
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'sqlite', database: ':memory:', entities: OAUTH_ENTITIES, synchronize: true });
+    // A file, as the storage opens connections of its own beside the host's; the host's DataSource writes and
+    // reads the fixtures.
+    directory = mkdtempSync(join(tmpdir(), 'oauth-repositories-'));
+    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), entities: OAUTH_ENTITIES, synchronize: true, enableWAL: true, busyTimeout: 5000 });
     await dataSource.initialize();
-    clients = construct(TypeOrmClientRepository, OAuthClientEntity);
-    grants = construct(TypeOrmGrantRepository, OAuthGrantEntity);
-    accessTokens = construct(TypeOrmAccessTokenRepository, OAuthAccessTokenEntity);
-    refreshTokens = construct(TypeOrmRefreshTokenRepository, OAuthRefreshTokenEntity);
+    connection = await TypeOrmStorageConnection.open(dataSource);
+    clients = new TypeOrmClientRepository(connection);
+    grants = new TypeOrmGrantRepository(connection);
+    accessTokens = new TypeOrmAccessTokenRepository(connection);
+    refreshTokens = new TypeOrmRefreshTokenRepository(connection);
   });
 
   afterEach(async () => {
+    await connection.close();
     await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
   });
 
   describe('TypeOrmClientRepository', () => {

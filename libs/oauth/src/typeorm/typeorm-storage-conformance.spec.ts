@@ -15,7 +15,7 @@ const schema = { entities: OAUTH_ENTITIES, migrations: OAUTH_MIGRATIONS, migrati
 describeOAuthStorageConformance({ describe, it }, 'TypeORM on sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-conformance-'));
   const storage = await openOAuthStorage(OAuthTypeOrmModule.forFeature(), [
-    TypeOrmModule.forRoot({ type: 'sqlite', database: join(dir, 'oauth.sqlite'), ...schema }),
+    TypeOrmModule.forRoot({ type: 'sqlite', database: join(dir, 'oauth.sqlite'), busyTimeout: 10_000, ...schema }),
   ]);
   return withCleanup(storage, async () => rmSync(dir, { recursive: true, force: true }));
 });

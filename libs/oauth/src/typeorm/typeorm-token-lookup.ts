@@ -1,9 +1,9 @@
-import type { DataSource, EntityTarget } from 'typeorm';
+import type { EntityTarget } from 'typeorm';
 import type { TokenWithGrant } from '../repositories/access-token.repository';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
 import { EntityStatements } from './typeorm-entity-statements';
-import { HotSql } from './typeorm-hot-sql';
 import { splitList } from './typeorm-mappers';
+import type { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 /** What every token row holds, whichever table it is in. */
 interface TokenColumns {
@@ -24,18 +24,16 @@ const COMMON_COLUMNS = ['digest', 'grant_id', 'scope', 'expires_at', 'created_at
  */
 export class TokenLookup<TExtra extends object> {
   private readonly sql: string;
-  private readonly hotSql: HotSql;
 
   constructor(
-    dataSource: DataSource,
+    private readonly connection: TypeOrmStorageConnection,
     entity: EntityTarget<object>,
     extraColumns: string[],
     /** Reads the extra columns, given by column name. */
     private readonly readExtra: (columns: Record<string, unknown>) => TExtra,
   ) {
-    this.hotSql = new HotSql(dataSource);
-    const tokens = new EntityStatements(dataSource, entity);
-    const grants = new EntityStatements(dataSource, OAuthGrantEntity).table;
+    const tokens = new EntityStatements(connection, entity);
+    const grants = new EntityStatements(connection, OAuthGrantEntity).table;
     const columns = [...COMMON_COLUMNS, ...extraColumns];
     this.sql =
       `SELECT ${columns.map((column) => `t.${column} AS t_${column}`).join(', ')}, ` +
@@ -45,7 +43,7 @@ export class TokenLookup<TExtra extends object> {
   }
 
   async find(digest: string): Promise<TokenWithGrant<TokenColumns & TExtra> | null> {
-    const rows = await this.hotSql.rows(this.sql, [digest]);
+    const rows = await this.connection.rows(this.sql, [digest]);
     const row = rows[0];
     if (!row) return null;
     const token: Record<string, unknown> = {};

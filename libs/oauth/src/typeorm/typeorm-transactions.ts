@@ -1,76 +1,92 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { HotSql } from './typeorm-hot-sql';
+import type { HotSql } from './typeorm-hot-sql';
+import type { SqliteWriteTurns } from './typeorm-write-turns';
 
-type Work<T> = (manager: EntityManager) => Promise<T>;
+/** A write transaction's body: every statement it runs goes through `manager`. */
+export type TransactionWork<T> = (manager: EntityManager) => Promise<T>;
 
 interface PendingWork {
-  work: Work<unknown>;
+  work: TransactionWork<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-/** Each sqlite DataSource's write transactions waiting for the writer, and whether it is busy. */
-interface WriteQueue {
-  pending: PendingWork[];
-  writing: boolean;
-  /** BEGIN, COMMIT and the savepoints run many times a second under load: prepared once, like the hot queries. */
-  sql: HotSql;
-}
-
-const sqliteWriteQueues = new WeakMap<DataSource, WriteQueue>();
-
-const SQLITE_DRIVERS = new Set(['sqlite', 'better-sqlite3']);
-
 /**
  * How many waiting transactions one commit may carry. Large enough to amortise a commit's fsync under load,
- * small enough that the write lock (which other processes on the same file wait for) is held briefly.
+ * small enough that the write lock (which the host's own connection and other processes on the same file wait
+ * for) is held briefly.
  */
 const MAX_GROUP = 64;
 
 /**
- * Runs `work` in a write transaction and resolves once it is committed.
+ * Write transactions on a node-sqlite3 DataSource the library opened for itself (see `TypeOrmStorageConnection`);
+ * nothing else runs statements on its connection, which is what makes the transaction control below safe.
  *
- * On PostgreSQL that is `DataSource.transaction()`: each transaction gets its own pooled connection.
- *
- * TypeORM's sqlite drivers share one connection, so two concurrent `transaction()` calls would interleave on it
- * (the second becomes a savepoint inside the first, and a rollback of one undoes the other). sqlite allows one
- * writer at a time anyway, so here write transactions queue for the connection, and whatever queued while the
- * previous commit ran goes into the next one together (group commit): sqlite pays for durability once per commit
- * (an fsync with synchronous=FULL), so under load many small writes share one. Each work runs inside its own
- * SAVEPOINT, so a work that fails is rolled back alone and the others still commit; every work's promise settles
- * only after the COMMIT that carries it, so nothing is answered before it is durable. The transaction begins
- * IMMEDIATE, taking the write lock up front: a DEFERRED transaction that reads and then writes can find another
- * process holding the lock and fail at once with SQLITE_BUSY (the busy timeout cannot help a lock upgrade),
- * whereas BEGIN IMMEDIATE waits for it through the busy timeout.
+ * TypeORM's sqlite driver has one connection per DataSource, so two concurrent `transaction()` calls would
+ * interleave on it (the second becomes a savepoint inside the first, and a rollback of one undoes the other).
+ * sqlite allows one writer at a time anyway, so here write transactions queue for the connection, and whatever
+ * queued while the previous commit ran goes into the next one together (group commit): sqlite pays for
+ * durability once per commit (an fsync with synchronous=FULL), so under load many small writes share one. Each
+ * work runs inside its own SAVEPOINT, so a work that fails is rolled back alone and the others still commit;
+ * every work's promise settles only after the COMMIT that carries it, so nothing is answered before it is
+ * durable. The transaction begins IMMEDIATE, taking the write lock up front: a DEFERRED transaction that reads
+ * and then writes can find another connection holding the lock and fail at once with SQLITE_BUSY (the busy
+ * timeout cannot help a lock upgrade), whereas BEGIN IMMEDIATE waits for it through the busy timeout.
  */
-export function inTransaction<T>(dataSource: DataSource, work: Work<T>): Promise<T> {
-  if (!SQLITE_DRIVERS.has(dataSource.options.type)) return dataSource.transaction(work);
-  let queue = sqliteWriteQueues.get(dataSource);
-  if (!queue) {
-    queue = { pending: [], writing: false, sql: new HotSql(dataSource) };
-    sqliteWriteQueues.set(dataSource, queue);
-  }
-  const result = new Promise<T>((resolve, reject) => queue.pending.push({ work, resolve: resolve as (value: unknown) => void, reject }));
-  if (!queue.writing) void drain(dataSource, queue);
-  return result;
-}
+export class SqliteGroupCommit {
+  private readonly pending: PendingWork[] = [];
+  private draining: Promise<void> | null = null;
 
-async function drain(dataSource: DataSource, queue: WriteQueue): Promise<void> {
-  queue.writing = true;
-  try {
-    while (queue.pending.length > 0) await commitGroup(dataSource, queue.sql, queue.pending.splice(0, MAX_GROUP));
-  } finally {
-    queue.writing = false;
-  }
-}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Runs BEGIN, COMMIT and the savepoints: many times a second under load, so prepared once, like the hot queries. */
+    private readonly sql: HotSql,
+    /** Each group waits for its turn with the host's own writes to the same file. */
+    private readonly turns: SqliteWriteTurns,
+  ) {}
 
-async function commitGroup(dataSource: DataSource, sql: HotSql, group: PendingWork[]): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  const run = (statement: string) => sql.changes(statement, [], runner.manager);
-  try {
-    await runQueued(group, runner, run);
-  } finally {
-    await runner.release();
+  /** Runs `work` in a write transaction and resolves once it is committed. */
+  run<T>(work: TransactionWork<T>): Promise<T> {
+    const result = new Promise<T>((resolve, reject) => this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject }));
+    if (!this.draining) this.draining = this.drain();
+    return result;
+  }
+
+  /** Resolves once every work queued so far has been committed or refused. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        // Not awaited when it need not wait, so that the first of a burst of writes starts committing at once.
+        const turn = this.turns.groupTurn();
+        if (turn) await turn;
+        try {
+          await this.commitGroup(this.pending.splice(0, MAX_GROUP));
+        } finally {
+          this.turns.groupDone();
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async commitGroup(group: PendingWork[]): Promise<void> {
+    try {
+      const runner = this.dataSource.createQueryRunner();
+      const run = (statement: string) => this.sql.changes(statement, [], runner.manager);
+      try {
+        await runQueued(group, runner, run);
+      } finally {
+        await runner.release();
+      }
+    } catch (error) {
+      // Whatever went wrong outside the statements (a closed DataSource), no work may be left waiting.
+      for (const pending of group) pending.reject(error);
+    }
   }
 }
 
@@ -96,7 +112,7 @@ async function runQueued(group: PendingWork[], runner: QueryRunner, run: (statem
   group.forEach((pending, index) => (outcomes[index].ok ? pending.resolve(outcomes[index].value) : pending.reject(outcomes[index].value)));
 }
 
-async function settle(work: Work<unknown>, runner: QueryRunner): Promise<{ ok: boolean; value: unknown }> {
+async function settle(work: TransactionWork<unknown>, runner: QueryRunner): Promise<{ ok: boolean; value: unknown }> {
   try {
     return { ok: true, value: await work(runner.manager) };
   } catch (error) {
@@ -104,7 +120,7 @@ async function settle(work: Work<unknown>, runner: QueryRunner): Promise<{ ok: b
   }
 }
 
-async function inSavepoint(work: Work<unknown>, runner: QueryRunner, run: (statement: string) => Promise<unknown>): Promise<{ ok: boolean; value: unknown }> {
+async function inSavepoint(work: TransactionWork<unknown>, runner: QueryRunner, run: (statement: string) => Promise<unknown>): Promise<{ ok: boolean; value: unknown }> {
   await run('SAVEPOINT oauth_work');
   const outcome = await settle(work, runner);
   // ROLLBACK TO keeps the savepoint open; RELEASE ends it either way.

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { OAUTH_ENTITIES } from '../entities';
 import { TypeOrmAttemptCounterRepository } from '../typeorm-attempt-counter.repository';
+import { TypeOrmStorageConnection } from '../typeorm-storage-connection';
 import { CreateOAuthTables1764201600000 } from './1764201600000-create-oauth-tables';
 import { CountAttemptsBeforeChecking1764806400000 } from './1764806400000-count-attempts-before-checking';
 
@@ -9,7 +13,17 @@ const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 const POLICY = { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 };
 
 const databases: [string, () => Promise<{ options: DataSourceOptions; drop(): Promise<void> }>][] = [
-  ['sqlite', async () => ({ options: { type: 'sqlite', database: ':memory:' }, drop: async () => undefined })],
+  [
+    'sqlite',
+    async () => {
+      // A file: the storage opens connections of its own to it, which an in-memory database would not have.
+      const directory = mkdtempSync(join(tmpdir(), 'oauth-migration-'));
+      return {
+        options: { type: 'sqlite', database: join(directory, 'db.sqlite'), busyTimeout: 10_000 },
+        drop: async () => rmSync(directory, { recursive: true, force: true }),
+      };
+    },
+  ],
 ];
 if (POSTGRES_URL) {
   databases.push([
@@ -48,7 +62,8 @@ describe.each(databases)('migration 1764806400000 on %s', (_name, createDatabase
       dataSource.migrations.push(new CountAttemptsBeforeChecking1764806400000());
       await dataSource.runMigrations();
 
-      const counters = new TypeOrmAttemptCounterRepository(dataSource);
+      const storage = await TypeOrmStorageConnection.open(dataSource);
+      const counters = new TypeOrmAttemptCounterRepository(storage);
       const at = new Date(now);
       await expect(counters.lockedUntil('login', 'locked', at, POLICY)).resolves.toEqual(new Date(now + 840_000));
       await expect(counters.reserve('login', 'locked', at, POLICY)).resolves.toEqual({ granted: false, lockedUntil: new Date(now + 840_000) });
@@ -57,6 +72,7 @@ describe.each(databases)('migration 1764806400000 on %s', (_name, createDatabase
       // A window that had passed starts afresh, and is what a purge removes.
       await expect(counters.deleteExpired('login', at, 10)).resolves.toBe(1);
       await expect(counters.reserve('login', 'stale', at, POLICY)).resolves.toMatchObject({ granted: true, slot: { settledFailures: 0 } });
+      await storage.close();
 
       await dataSource.undoLastMigration();
       await expect(dataSource.query('SELECT username_key FROM oauth_login_attempts ORDER BY username_key')).resolves.toHaveLength(3);
