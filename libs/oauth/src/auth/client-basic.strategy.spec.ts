@@ -34,6 +34,8 @@ describe('decodeFormComponent (RFC 6749 §2.3.1, application/x-www-form-urlencod
 describe('ClientBasicStrategy.validate (RFC 6749 §2.3.1)', () => {
   const client: OAuthClient = { id: 'my client', secretHash: 'unused', name: null, grants: [], scopes: [], defaultScopes: [] };
 
+  const request = (body?: unknown) => ({ headers: {}, body });
+
   function strategyWith(result: OAuthClient | null) {
     const authenticate = jest.fn(async (_id: string, _secret: string) => result);
     const strategy = new ClientBasicStrategy({ authenticate } as unknown as ClientAuthenticator);
@@ -42,21 +44,35 @@ describe('ClientBasicStrategy.validate (RFC 6749 §2.3.1)', () => {
 
   it('decodes the id and secret before authenticating them', async () => {
     const { strategy, authenticate } = strategyWith(client);
-    await expect(strategy.validate('my+client', 'p%40ss+word%2B')).resolves.toBe(client);
+    await expect(strategy.validate(request(), 'my+client', 'p%40ss+word%2B')).resolves.toBe(client);
     expect(authenticate).toHaveBeenCalledWith('my client', 'p@ss word+');
   });
 
   it('refuses malformed credentials as invalid_client without consulting the authenticator', async () => {
     const { strategy, authenticate } = strategyWith(client);
-    await expect(strategy.validate('my%client', 'secret')).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
-    await expect(strategy.validate('client', 'secret%')).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    await expect(strategy.validate(request(), 'my%client', 'secret')).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    await expect(strategy.validate(request(), 'client', 'secret%')).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
     expect(authenticate).not.toHaveBeenCalled();
   });
 
   it('answers failed authentication with invalid_client, 401 and a Basic challenge (RFC 6749 §5.2)', async () => {
     const { strategy } = strategyWith(null);
-    const failure = strategy.validate('client', 'wrong');
+    const failure = strategy.validate(request(), 'client', 'wrong');
     await expect(failure).rejects.toBeInstanceOf(OAuthError);
     await expect(failure).rejects.toMatchObject({ error: 'invalid_client', status: 401, challenge: { scheme: 'Basic' } });
+  });
+
+  it('accepts a body client_id that names the same client (RFC 6749 §3.2.1)', async () => {
+    const { strategy, authenticate } = strategyWith(client);
+    await expect(strategy.validate(request({ client_id: 'my client', grant_type: 'password' }), 'my+client', 'secret')).resolves.toBe(client);
+    expect(authenticate).toHaveBeenCalledWith('my client', 'secret');
+  });
+
+  it('refuses a body client_id naming another client, or sent twice, with invalid_request before any secret is checked', async () => {
+    const { strategy, authenticate } = strategyWith(client);
+    for (const clientIdInBody of ['other', 'my+client', '', ['my client', 'my client']]) {
+      await expect(strategy.validate(request({ client_id: clientIdInBody }), 'my+client', 'secret')).rejects.toMatchObject({ error: 'invalid_request', status: 400 });
+    }
+    expect(authenticate).not.toHaveBeenCalled();
   });
 });
