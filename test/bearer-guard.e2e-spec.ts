@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { User } from '../apps/api/src/users/user.entity';
+import { controlClock } from './support/clock';
 import { DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -85,21 +86,29 @@ describe.each(['opaque', 'jwt'] as const)('Bearer-protected routes (RFC 6750), %
 });
 
 describe.each(['opaque', 'jwt'] as const)('expired %s access tokens (RFC 6750 §3.1)', (format) => {
+  const LIFETIME_SECONDS = 3600;
   let t: TestApp;
+  let clock: ReturnType<typeof controlClock>;
 
   beforeAll(async () => {
-    t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: '1', OAUTH_ACCESS_TOKEN_FORMAT: format });
+    t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: String(LIFETIME_SECONDS), OAUTH_ACCESS_TOKEN_FORMAT: format });
   });
+  beforeEach(() => {
+    clock = controlClock();
+  });
+  afterEach(() => clock.restore());
   afterAll(() => t.close());
 
-  it('answers 401 invalid_token once the lifetime has passed', async () => {
+  it('answers 401 invalid_token once the lifetime has passed, and not a minute before', async () => {
     const { body } = await passwordGrant(t.http);
-    expect(body.expires_in).toBe(1);
-    expect((await request(t.http).get('/me').set('Authorization', `Bearer ${body.access_token}`)).status).toBe(200);
+    expect(body.expires_in).toBe(LIFETIME_SECONDS);
+    const me = () => request(t.http).get('/me').set('Authorization', `Bearer ${body.access_token}`);
+    expect((await me()).status).toBe(200);
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(LIFETIME_SECONDS - 60);
+    expect((await me()).status).toBe(200);
 
-    const response = await request(t.http).get('/me').set('Authorization', `Bearer ${body.access_token}`);
-    expectOAuthError(response, 401, 'invalid_token');
+    clock.advance(61);
+    expectOAuthError(await me(), 401, 'invalid_token');
   });
 });

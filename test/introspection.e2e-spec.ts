@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { basicAuth, createClient, DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
+import { controlClock } from './support/clock';
 
 /** Token introspection, RFC 7662. */
 describe('POST /oauth/introspect (RFC 7662)', () => {
@@ -77,18 +78,24 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
 });
 
 describe('introspection of expired tokens (RFC 7662 §2.2)', () => {
+  const LIFETIME_SECONDS = 3600;
   let t: TestApp;
+  let clock: ReturnType<typeof controlClock>;
 
   beforeAll(async () => {
-    t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: '1' });
+    t = await startTestApp({ OAUTH_ACCESS_TOKEN_TTL: String(LIFETIME_SECONDS) });
+    clock = controlClock();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    clock.restore();
+    await t.close();
+  });
 
   it('answers {"active": false} once the token has expired', async () => {
     const { body: tokens } = await passwordGrant(t.http);
     const introspect = () => request(t.http).post('/oauth/introspect').set('Authorization', DEMO.basic).type('form').send({ token: tokens.access_token });
     expect((await introspect()).body.active).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(LIFETIME_SECONDS + 1);
     expect((await introspect()).body).toEqual({ active: false });
   });
 });

@@ -1,6 +1,7 @@
 import { OAuthEvents, type OAuthEvent } from '@nest-oauth/server';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { controlClock } from './support/clock';
 import { basicAuth, createClient, DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 
 const me = (t: TestApp, accessToken: string) => request(t.http).get('/me').set('Authorization', `Bearer ${accessToken}`);
@@ -71,12 +72,18 @@ describe('refresh token rotation (RFC 9700 §4.14.2)', () => {
 });
 
 describe('refresh token reuse grace window (refreshTokenReuseGraceSeconds)', () => {
+  const GRACE_SECONDS = 60;
   let t: TestApp;
+  let clock: ReturnType<typeof controlClock>;
 
   beforeAll(async () => {
-    t = await startTestApp({ OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS: '2' });
+    t = await startTestApp({ OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS: String(GRACE_SECONDS) });
+    clock = controlClock();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    clock.restore();
+    await t.close();
+  });
 
   it('gives a client that lost the response the same new pair again', async () => {
     const { body: first } = await passwordGrant(t.http);
@@ -104,7 +111,7 @@ describe('refresh token reuse grace window (refreshTokenReuseGraceSeconds)', () 
   it('treats the retry as reuse once the window has passed', async () => {
     const { body: first } = await passwordGrant(t.http);
     const { body: second } = await refreshGrant(t.http, first.refresh_token);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    clock.advance(GRACE_SECONDS + 1);
 
     expectOAuthError(await refreshGrant(t.http, first.refresh_token), 400, 'invalid_grant');
     expectOAuthError(await me(t, second.access_token), 401, 'invalid_token');
