@@ -31,6 +31,13 @@ export interface OAuthModuleOptions {
    */
   issuer?: string;
   /**
+   * The scopes the metadata advertises as `scopes_supported` (RFC 8414 §2, RECOMMENDED). The document leaves the
+   * field out when this is empty; it never lists the registered clients' scopes by itself, which would take a read
+   * of every client per anonymous request. Clients may still be given scopes that are not listed here.
+   * @default []
+   */
+  scopesSupported?: string[];
+  /**
    * Failed password logins for one username, within `loginLockSeconds`, after which every further attempt for
    * that username is refused with 429 until the window has passed. `0` turns the lockout off.
    * @default 5

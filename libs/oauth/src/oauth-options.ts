@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { OAUTH_RESOLVED_OPTIONS } from './oauth.constants';
 import type { OAuthGrantType, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 import { MisconfigurationError } from './errors/misconfiguration.error';
+import { isScopeToken } from './scope/scope';
 
 export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 'refresh_token', 'client_credentials'];
 
@@ -11,6 +12,7 @@ const DEFAULTS: ResolvedOAuthOptions = {
   grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
   issuer: undefined,
+  scopesSupported: [],
   loginMaxFailures: 5,
   loginLockSeconds: 900,
   tokenRateLimit: 600,
@@ -25,7 +27,12 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
   const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
   // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
   for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal']) delete data[extra];
-  const resolved: ResolvedOAuthOptions = { ...DEFAULTS, ...stripUndefined(data), grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)] };
+  const resolved: ResolvedOAuthOptions = {
+    ...DEFAULTS,
+    ...stripUndefined(data),
+    grantTypes: [...(data.grantTypes ?? DEFAULTS.grantTypes)],
+    scopesSupported: [...new Set(data.scopesSupported ?? DEFAULTS.scopesSupported)],
+  };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
@@ -44,6 +51,9 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
     throw new MisconfigurationError(
       `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; supported: ${SUPPORTED_GRANT_TYPES.join(', ')}`,
     );
+  }
+  if (!resolved.scopesSupported.every((scope) => typeof scope === 'string' && isScopeToken(scope))) {
+    throw new MisconfigurationError('OAuthModule: every entry of scopesSupported must be a scope token (RFC 6749 §3.3)');
   }
   // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.
   if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {

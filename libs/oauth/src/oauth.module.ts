@@ -20,6 +20,7 @@ import { IntrospectionService } from './introspection/introspection.service';
 import { JwtAccessTokenService } from './jwt/jwt-access-token.service';
 import { JwksController } from './metadata/jwks.controller';
 import { MetadataController } from './metadata/metadata.controller';
+import { RoutePaths } from './metadata/route-paths';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
 import { TokenController } from './token/token.controller';
@@ -63,6 +64,7 @@ import { TokenService } from './token/token.service';
     AccessTokenVerifier,
     AccessTokenCache,
     BearerStrategy,
+    RoutePaths,
   ],
   exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache],
 })

@@ -80,3 +80,14 @@ describe('loadAppConfig: TRUST_PROXY', () => {
     },
   );
 });
+
+describe('loadAppConfig: OAUTH_SCOPES_SUPPORTED', () => {
+  it('is empty unless set, and reads space-separated scope names', () => {
+    expect(loadAppConfig({}).oauth.scopesSupported).toEqual([]);
+    expect(loadAppConfig({ OAUTH_SCOPES_SUPPORTED: 'read  write orders:read' }).oauth.scopesSupported).toEqual(['read', 'write', 'orders:read']);
+  });
+
+  it.each(['read\twrite', 'say"hi"', 'caf\u00e9'])('refuses OAUTH_SCOPES_SUPPORTED=%j, naming the variable', (value) => {
+    expect(problemsOf({ OAUTH_SCOPES_SUPPORTED: value })).toContain('OAUTH_SCOPES_SUPPORTED must be scope names separated by spaces');
+  });
+});

@@ -21,6 +21,8 @@ export interface AppConfig {
     accessTokenTtl: number;
     refreshTokenTtl: number;
     issuer?: string;
+    /** `scopes_supported` of the metadata (`OAUTH_SCOPES_SUPPORTED`); empty leaves the field out. */
+    scopesSupported: string[];
     loginMaxFailures: number;
     loginLockSeconds: number;
     tokenRateLimit: number;
@@ -89,6 +91,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
+      scopesSupported: parseScopes('OAUTH_SCOPES_SUPPORTED', env.OAUTH_SCOPES_SUPPORTED, problems),
       loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
       tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
@@ -172,6 +175,16 @@ function parseTrustProxy(value: string | undefined, problems: string[]): AppConf
     `TRUST_PROXY must be a number of proxy hops between 1 and 32, or a comma-separated list of proxy addresses and CIDR ranges (or loopback, linklocal, uniquelocal), got "${value}"`,
   );
   return false;
+}
+
+/** Space-separated scope tokens (RFC 6749 §3.3). */
+function parseScopes(name: string, value: string | undefined, problems: string[]): string[] {
+  const scopes = (value ?? '').split(' ').filter(Boolean);
+  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+    problems.push(`${name} must be scope names separated by spaces (printable ASCII, no quotes or backslashes), got "${value}"`);
+    return [];
+  }
+  return scopes;
 }
 
 function parseIssuer(value: string | undefined, problems: string[]): string | undefined {
