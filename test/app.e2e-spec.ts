@@ -50,7 +50,8 @@ describe('the reference app', () => {
   });
 
   it('does not seed the demo credentials in production', async () => {
-    const t = await startTestApp({ NODE_ENV: 'production' });
+    // Production requires an issuer (see production-start.e2e-spec.ts).
+    const t = await startTestApp({ NODE_ENV: 'production', OAUTH_ISSUER: 'https://auth.example.com' });
     try {
       const response = await passwordGrant(t.http);
       expect(response.status).toBe(401);

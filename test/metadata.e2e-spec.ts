@@ -1,3 +1,4 @@
+import { ClientRepository } from '@nest-oauth/server';
 import request from 'supertest';
 import { createClient, startTestApp, type TestApp } from './support/test-app';
 
@@ -28,12 +29,21 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       });
     });
 
-    it('lists the scopes registered clients may be granted, read live', async () => {
-      const before = await request(t.http).get('/.well-known/oauth-authorization-server');
-      expect(before.body.scopes_supported).toEqual(['read', 'write']);
-      await createClient(t.dataSource, { id: 'reports', secret: 's', grants: ['client_credentials'], scopes: ['reports'] });
-      const after = await request(t.http).get('/.well-known/oauth-authorization-server');
-      expect(after.body.scopes_supported).toEqual(['read', 'reports', 'write']);
+    it('leaves scopes_supported out unless configured (§2: RECOMMENDED), whatever the clients hold', async () => {
+      const { body } = await request(t.http).get('/.well-known/oauth-authorization-server');
+      expect(body).not.toHaveProperty('scopes_supported');
+    });
+
+    it('answers anonymous requests without reading the registered clients', async () => {
+      const clients = t.app.get(ClientRepository);
+      const reads = ['findById', 'list', 'create', 'delete'].map((method) => jest.spyOn(clients, method as keyof ClientRepository));
+      try {
+        const responses = await Promise.all(Array.from({ length: 20 }, () => request(t.http).get('/.well-known/oauth-authorization-server')));
+        expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+        for (const read of reads) expect(read).not.toHaveBeenCalled();
+      } finally {
+        for (const read of reads) read.mockRestore();
+      }
     });
 
     it('points at endpoints that exist', async () => {
@@ -49,7 +59,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ OAUTH_ISSUER: 'https://auth.example.com' });
+      t = await startTestApp({ OAUTH_ISSUER: 'https://auth.example.com', OAUTH_SCOPES_SUPPORTED: 'read write' });
     });
     afterAll(() => t.close());
 
@@ -57,6 +67,14 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       const response = await request(t.http).get('/.well-known/oauth-authorization-server').set('Host', 'evil.example');
       expect(response.body.issuer).toBe('https://auth.example.com');
       expect(response.body.token_endpoint).toBe('https://auth.example.com/oauth/token');
+    });
+
+    it('advertises the configured scopes, and a client registered later changes nothing', async () => {
+      const before = await request(t.http).get('/.well-known/oauth-authorization-server');
+      expect(before.body.scopes_supported).toEqual(['read', 'write']);
+      await createClient(t.dataSource, { id: 'reports', secret: 's', grants: ['client_credentials'], scopes: ['reports'] });
+      const after = await request(t.http).get('/.well-known/oauth-authorization-server');
+      expect(after.body).toEqual(before.body);
     });
   });
 });

@@ -49,7 +49,11 @@ export interface TestApp {
  * limit is off because every test request comes from 127.0.0.1 (the rate-limit spec turns it on); everything
  * else is the production configuration.
  */
-export async function startTestApp(env: Record<string, string> = {}, shared?: { database: TestDatabase }): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  shared?: { database: TestDatabase },
+  { beforeInit }: { /** What a host does to the app between creating and initialising it, e.g. `setGlobalPrefix()`. */ beforeInit?: (app: INestApplication) => void } = {},
+): Promise<TestApp> {
   const database = shared?.database ?? (await createTestDatabase());
   const keyDir = mkdtempSync(join(tmpdir(), 'oauth-keys-'));
   const config = loadAppConfig({
@@ -61,6 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: { 
     ...env,
   });
   const app = await createApp(config, { logger: false });
+  beforeInit?.(app);
   await initApp(app);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   return {

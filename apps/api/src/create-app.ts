@@ -32,11 +32,12 @@ export async function createApp(
   const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, ...options };
   let app: INestApplication;
   if (config.httpAdapter === 'fastify') {
-    // Routing as Express's: case-insensitive, a trailing slash ignored. trustProxy stays off, as Express's
-    // "trust proxy" is: request.ip is the peer's address.
+    // Routing as Express's: case-insensitive, a trailing slash ignored. trustProxy as Express's "trust proxy"
+    // below: off unless TRUST_PROXY names the proxies, so that request.ip is the client's address either way.
     const logging = options.logger !== false;
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy: config.trustProxy,
       routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
       // pino-http names a request with requestId() only when it has no id yet, and @fastify/middie hands it the one
       // Fastify gave the request: so Fastify's ids follow the same rule (the header is echoed below, as requestId()
@@ -52,6 +53,7 @@ export async function createApp(
     const expressApp = await NestFactory.create<NestExpressApplication>(module, nestOptions);
     expressApp.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
     expressApp.disable('x-powered-by');
+    if (config.trustProxy !== false) expressApp.set('trust proxy', config.trustProxy);
     app = expressApp;
   }
   if (options.logger === undefined) {

@@ -35,6 +35,13 @@ export interface OAuthModuleOptions {
    */
   issuer?: string;
   /**
+   * The scopes the metadata advertises as `scopes_supported` (RFC 8414 §2, RECOMMENDED). The document leaves the
+   * field out when this is empty; it never lists the registered clients' scopes by itself, which would take a read
+   * of every client per anonymous request. Clients may still be given scopes that are not listed here.
+   * @default []
+   */
+  scopesSupported?: string[];
+  /**
    * Password logins checked per username within `loginLockSeconds`: each attempt is counted before its password
    * is hashed, and once this many have failed (or are still being checked), every further attempt for that
    * username, the right password included, is refused with 429 until the lock ends. `0` turns the lockout off.

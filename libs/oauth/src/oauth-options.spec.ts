@@ -104,6 +104,15 @@ describe('resolveOAuthOptions', () => {
     expect(resolveOAuthOptions({ realm: 'My API (v2) !#$%&\'*+-.^_`|~' }).realm).toBe('My API (v2) !#$%&\'*+-.^_`|~');
   });
 
+  it('advertises no scopes unless given some, and keeps each given scope once', () => {
+    expect(resolveOAuthOptions().scopesSupported).toEqual([]);
+    expect(resolveOAuthOptions({ scopesSupported: ['read', 'orders:write', 'read'] }).scopesSupported).toEqual(['read', 'orders:write']);
+  });
+
+  it.each(['', 'two words', 'quote"d', 'caf\u00e9'])('refuses a scopesSupported entry that is not a scope token (RFC 6749 §3.3): %j', (scope) => {
+    expect(() => resolveOAuthOptions({ scopesSupported: ['read', scope] })).toThrow(/scopesSupported/);
+  });
+
   it('throws MisconfigurationError, a plain Error meant for the developer, not an OAuthError', () => {
     let thrown: unknown;
     try {

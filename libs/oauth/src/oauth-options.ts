@@ -4,6 +4,7 @@ import type { OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-op
 import { MisconfigurationError } from './errors/misconfiguration.error';
 import { defaultHashConcurrency } from './crypto/hash-limiter';
 import { isSaneCost } from './crypto/secret-hash';
+import { isScopeToken } from './scope/scope';
 
 // `grantTypes` defaults to every registered grant type, which the caller passes in.
 const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
@@ -11,6 +12,7 @@ const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
   refreshTokenTtl: 14 * 24 * 3600,
   realm: 'oauth',
   issuer: undefined,
+  scopesSupported: [],
   loginMaxFailures: 5,
   loginLockSeconds: 900,
   clientMaxFailures: 10,
@@ -40,6 +42,7 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registered
     ...stripUndefined(data),
     grantTypes: [...(data.grantTypes ?? registeredGrantTypes)],
     clientSecretHash: { ...DEFAULTS.clientSecretHash, ...stripUndefined(data.clientSecretHash ?? {}) },
+    scopesSupported: [...new Set(data.scopesSupported ?? DEFAULTS.scopesSupported)],
   };
   for (const key of ['accessTokenTtl', 'refreshTokenTtl'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
@@ -82,6 +85,9 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registered
       `OAuthModule: unsupported grant type(s) ${unknown.join(', ')}; registered: ${registeredGrantTypes.join(', ')} ` +
         '(add your own with the grantHandlers extra)',
     );
+  }
+  if (!resolved.scopesSupported.every((scope) => typeof scope === 'string' && isScopeToken(scope))) {
+    throw new MisconfigurationError('OAuthModule: every entry of scopesSupported must be a scope token (RFC 6749 §3.3)');
   }
   // The realm is written into a quoted header parameter (RFC 7235 §2.2): a quote or a line break would break it.
   if (!/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/.test(resolved.realm)) {

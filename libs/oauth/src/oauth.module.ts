@@ -23,6 +23,7 @@ import { IntrospectionService } from './introspection/introspection.service';
 import { JwtAccessTokenService } from './jwt/jwt-access-token.service';
 import { JwksController } from './metadata/jwks.controller';
 import { MetadataController } from './metadata/metadata.controller';
+import { RoutePaths } from './metadata/route-paths';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
 import { AttemptThrottle } from './throttle/attempt-throttle';
@@ -79,6 +80,7 @@ import { TokenService } from './token/token.service';
     AccessTokenCache,
     BearerStrategy,
     OAuthClientAdminService,
+    RoutePaths,
   ],
   exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter, OAuthGrantRegistry, OAuthClientAdminService],
 })

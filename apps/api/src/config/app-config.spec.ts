@@ -49,3 +49,57 @@ describe('loadAppConfig: password hashing', () => {
     expect(message).toContain('OAUTH_HASH_CONCURRENCY must be a whole number between 1 and 64, got "0"');
   });
 });
+
+describe('loadAppConfig: production', () => {
+  it('refuses NODE_ENV=production without OAUTH_ISSUER, naming the variable', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toContain('OAUTH_ISSUER must be set when NODE_ENV=production');
+    // JWT mode's development default (http://localhost:PORT) does not count as one.
+    expect(problemsOf({ NODE_ENV: 'production', OAUTH_ACCESS_TOKEN_FORMAT: 'jwt' })).toContain('OAUTH_ISSUER must be set when NODE_ENV=production');
+  });
+
+  it('starts in production with OAUTH_ISSUER, and outside production without it', () => {
+    expect(loadAppConfig({ NODE_ENV: 'production', OAUTH_ISSUER: 'https://auth.example.com' }).oauth.issuer).toBe('https://auth.example.com');
+    expect(loadAppConfig({}).oauth.issuer).toBeUndefined();
+  });
+});
+
+describe('loadAppConfig: TRUST_PROXY', () => {
+  it('is off by default, and when empty or false', () => {
+    expect(loadAppConfig({}).trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: '' }).trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('reads a number of hops', () => {
+    expect(loadAppConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('reads a list of addresses, CIDR ranges and named ranges, as Express and Fastify do', () => {
+    expect(loadAppConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1']);
+    expect(loadAppConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.0/255.255.255.0' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.1.0/255.255.255.0',
+    ]);
+  });
+
+  it.each(['true', '0', '33', '-1', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1,,10.0.0.2', '1.5'])(
+    'refuses TRUST_PROXY=%s, naming the variable',
+    (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toContain(`TRUST_PROXY must be a number of proxy hops between 1 and 32, or a comma-separated list`);
+    },
+  );
+});
+
+describe('loadAppConfig: OAUTH_SCOPES_SUPPORTED', () => {
+  it('is empty unless set, and reads space-separated scope names', () => {
+    expect(loadAppConfig({}).oauth.scopesSupported).toEqual([]);
+    expect(loadAppConfig({ OAUTH_SCOPES_SUPPORTED: 'read  write orders:read' }).oauth.scopesSupported).toEqual(['read', 'write', 'orders:read']);
+  });
+
+  it.each(['read\twrite', 'say"hi"', 'caf\u00e9'])('refuses OAUTH_SCOPES_SUPPORTED=%j, naming the variable', (value) => {
+    expect(problemsOf({ OAUTH_SCOPES_SUPPORTED: value })).toContain('OAUTH_SCOPES_SUPPORTED must be scope names separated by spaces');
+  });
+});

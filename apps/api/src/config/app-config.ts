@@ -1,10 +1,18 @@
 import { isAbsolute, resolve } from 'node:path';
+import { compile as compileProxyTrust } from 'proxy-addr';
 
 /** The reference app's configuration, read from the environment once at start. */
 export interface AppConfig {
   port: number;
   /** Which Nest HTTP platform serves the app (`HTTP_ADAPTER`): `express` (the default) or `fastify`. */
   httpAdapter: 'express' | 'fastify';
+  /**
+   * Which peers' `X-Forwarded-For` to believe (`TRUST_PROXY`), handed to Express's `trust proxy` and Fastify's
+   * `trustProxy` so that `request.ip`, and with it the per-IP rate limit, is the client's address: a number of
+   * proxy hops, or the proxies' addresses and CIDR ranges (proxy-addr's forms, which both platforms share).
+   * `false`, the default, uses the peer's own address and ignores the header.
+   */
+  trustProxy: number | string[] | false;
   production: boolean;
   /** `migrate`: run pending migrations at start (`DB_MIGRATE`). */
   database: { type: 'sqlite'; path: string; migrate: boolean } | { type: 'postgres'; url: string; schema?: string; migrate: boolean };
@@ -12,6 +20,8 @@ export interface AppConfig {
     accessTokenTtl: number;
     refreshTokenTtl: number;
     issuer?: string;
+    /** `scopes_supported` of the metadata (`OAUTH_SCOPES_SUPPORTED`); empty leaves the field out. */
+    scopesSupported: string[];
     loginMaxFailures: number;
     loginLockSeconds: number;
     clientMaxFailures: number;
@@ -75,12 +85,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     httpAdapter: oneOf('HTTP_ADAPTER', ['express', 'fastify'] as const, 'express'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
     production: env.NODE_ENV === 'production',
     database: parseDatabase(env, problems),
     oauth: {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
+      scopesSupported: parseScopes('OAUTH_SCOPES_SUPPORTED', env.OAUTH_SCOPES_SUPPORTED, problems),
       loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
       clientMaxFailures: integer('OAUTH_CLIENT_MAX_FAILURES', 10, 0),
@@ -101,6 +113,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     passwordHashCost: integer('PASSWORD_HASH_COST', 15, 10, 20),
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
+  // Without an issuer the metadata names whatever host the request's Host header claims, and a cache in front of
+  // the app would keep that document and serve it to every client, which trusts its endpoints (RFC 8414 §3.3).
+  // A development machine can live with that; a deployment cannot.
+  if (config.production && !env.OAUTH_ISSUER) {
+    problems.push('OAUTH_ISSUER must be set when NODE_ENV=production: the public https URL of this server, such as https://auth.example.com');
+  }
   // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.
   if (config.oauth.accessTokenFormat === 'jwt' && !config.oauth.issuer) config.oauth.issuer = `http://localhost:${config.port}`;
   if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -136,6 +154,45 @@ function parseDatabase(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['d
   // Only the scheme is echoed: the rest of a database URL may hold a password.
   problems.push(`DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
   return { type: 'sqlite', path: ':memory:', migrate: false };
+}
+
+/**
+ * `TRUST_PROXY` as Express's `trust proxy` and Fastify's `trustProxy` both read it: a whole number of hops, or a
+ * comma-separated list of addresses, CIDR ranges and proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`),
+ * checked here with proxy-addr, the parser Express itself uses. `true` (believe any peer) is refused: every
+ * client could then name its own address in `X-Forwarded-For` and step around the per-IP limit.
+ */
+function parseTrustProxy(value: string | undefined, problems: string[]): AppConfig['trustProxy'] {
+  const raw = value?.trim();
+  if (!raw || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops >= 1 && hops <= 32) return hops;
+  } else if (raw !== 'true') {
+    const list = raw.split(',').map((entry) => entry.trim());
+    try {
+      if (list.every(Boolean)) {
+        compileProxyTrust(list);
+        return list;
+      }
+    } catch {
+      // reported below
+    }
+  }
+  problems.push(
+    `TRUST_PROXY must be a number of proxy hops between 1 and 32, or a comma-separated list of proxy addresses and CIDR ranges (or loopback, linklocal, uniquelocal), got "${value}"`,
+  );
+  return false;
+}
+
+/** Space-separated scope tokens (RFC 6749 §3.3). */
+function parseScopes(name: string, value: string | undefined, problems: string[]): string[] {
+  const scopes = (value ?? '').split(' ').filter(Boolean);
+  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+    problems.push(`${name} must be scope names separated by spaces (printable ASCII, no quotes or backslashes), got "${value}"`);
+    return [];
+  }
+  return scopes;
 }
 
 function parseIssuer(value: string | undefined, problems: string[]): string | undefined {

@@ -46,7 +46,8 @@ function readKeyFile(path: string): KeyFile {
 async function writeNewKeyFile(path: string, previous: KeyFile['previous']): Promise<KeyFile> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const file: KeyFile = { current: { ...(await exportJWK(privateKey)), alg: 'ES256' }, previous };
-  mkdirSync(dirname(path), { recursive: true });
+  // Usually the sqlite file's directory too (data/): created for the owner alone, as the database does.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return file;

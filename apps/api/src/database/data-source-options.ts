@@ -1,5 +1,5 @@
 import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from '@nest-oauth/server/typeorm';
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import * as sqlite3 from 'sqlite3';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
@@ -30,7 +30,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       ...(schema ? { extra: { options: `-c search_path=${schema}` } } : {}),
     };
   }
-  if (config.database.path !== ':memory:') mkdirSync(dirname(config.database.path), { recursive: true });
+  if (config.database.path !== ':memory:') createOwnerOnlyFile(config.database.path);
   return {
     ...shared,
     type: 'sqlite',
@@ -43,4 +43,21 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     // about a third of the CPU a request costs. Hand it the module with verbose() as a no-op instead.
     driver: { ...sqlite3, verbose: () => sqlite3 },
   };
+}
+
+/**
+ * Creates the sqlite file empty, readable and writable by its owner only, in directories (those it has to create)
+ * that only the owner may enter, before sqlite opens it: sqlite creates the `-wal` and `-shm` files (and a rollback
+ * journal) with the database file's own mode, so they are owner-only too. Creating the file with that mode
+ * (O_CREAT | O_EXCL) leaves no moment in which it exists with wider permissions, as a chmod after sqlite's own
+ * creation would, and changes nothing else in the process, as a umask would. An existing file or directory keeps
+ * the mode it has: the operator's to choose.
+ */
+function createOwnerOnlyFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

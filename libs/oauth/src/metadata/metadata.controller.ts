@@ -1,40 +1,80 @@
-import { Controller, Get, Header, Req } from '@nestjs/common';
+import { Controller, Get, Header, type OnModuleInit, Req } from '@nestjs/common';
 import { Public } from '../auth/public.decorator';
-import { ClientRepository } from '../repositories/client.repository';
+import { IntrospectionController } from '../introspection/introspection.controller';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
+import { RevocationController } from '../revocation/revocation.controller';
+import { TokenController } from '../token/token.controller';
+import { JwksController } from './jwks.controller';
+import { RoutePaths } from './route-paths';
 
-/** Authorization server metadata, RFC 8414 §3. */
+/** Where each endpoint the metadata names is served, as paths under the issuer. */
+interface EndpointPaths {
+  token: string;
+  revocation: string;
+  introspection: string;
+  jwks: string;
+}
+
+/**
+ * Authorization server metadata, RFC 8414 §3. The document depends on the configuration and on where Nest mounted
+ * the endpoints, both fixed once the application is initialised, so it is built once then; nothing in it is read
+ * from storage, so an anonymous request costs no database work.
+ */
 @Controller('.well-known')
 // A host's global BearerGuard must not ask for an access token here.
 @Public()
-export class MetadataController {
+export class MetadataController implements OnModuleInit {
+  private paths!: EndpointPaths;
+  /** The whole document, when the issuer is configured. */
+  private document: Record<string, unknown> | undefined;
+
   constructor(
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
-    private readonly clients: ClientRepository,
+    private readonly routes: RoutePaths,
   ) {}
+
+  onModuleInit(): void {
+    // Under a global prefix, a RouterModule path or URI versioning the endpoints are not at /oauth/...: the
+    // document names the paths Nest actually serves them at, or clients would be sent to a 404.
+    this.paths = {
+      token: this.routes.of(TokenController, 'token'),
+      revocation: this.routes.of(RevocationController, 'revoke'),
+      introspection: this.routes.of(IntrospectionController, 'introspect'),
+      jwks: this.routes.of(JwksController, 'jwks'),
+    };
+    if (this.options.issuer !== undefined) this.document = this.build(this.options.issuer);
+  }
 
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'no-cache')
-  async metadata(@Req() request: { protocol?: string; headers: Record<string, string | string[] | undefined> }) {
-    const issuer = this.options.issuer ?? `${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`;
+  metadata(@Req() request: { protocol?: string; headers: Record<string, string | string[] | undefined> }): Record<string, unknown> {
+    // Without a configured issuer (development only: the reference app refuses to start in production without
+    // one), the request's origin stands in for it.
+    return this.document ?? this.build(`${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`);
+  }
+
+  private build(issuer: string): Record<string, unknown> {
+    // The issuer is the public URL of the application's root: a reverse proxy's path prefix belongs in it, the
+    // paths Nest adds (global prefix, RouterModule) do not.
     const base = issuer.replace(/\/+$/, '');
     const authMethods = ['client_secret_basic', 'client_secret_post'];
-    // What clients may actually be granted, read live: the union of every registered client's scopes.
-    const scopes = new Set((await this.clients.list()).flatMap((client) => client.scopes));
     return {
       issuer,
-      token_endpoint: `${base}/oauth/token`,
-      revocation_endpoint: `${base}/oauth/revoke`,
-      introspection_endpoint: `${base}/oauth/introspect`,
-      ...(this.options.accessTokenFormat === 'jwt' ? { jwks_uri: `${base}/.well-known/jwks.json` } : {}),
+      token_endpoint: `${base}${this.paths.token}`,
+      revocation_endpoint: `${base}${this.paths.revocation}`,
+      introspection_endpoint: `${base}${this.paths.introspection}`,
+      ...(this.options.accessTokenFormat === 'jwt' ? { jwks_uri: `${base}${this.paths.jwks}` } : {}),
       grant_types_supported: this.options.grantTypes,
       // RFC 8414 §2 makes this field REQUIRED; there is no authorization endpoint, so no response type.
       response_types_supported: [],
       token_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint_auth_methods_supported: authMethods,
       introspection_endpoint_auth_methods_supported: authMethods,
-      scopes_supported: [...scopes].sort(),
+      // RECOMMENDED, and a server "MAY choose not to advertise some supported scope values" (RFC 8414 §2): so it
+      // comes from configuration rather than from the registered clients, which would cost a read of every client
+      // per anonymous request, or a cache that the admin CLI (another process) could not invalidate.
+      ...(this.options.scopesSupported.length > 0 ? { scopes_supported: this.options.scopesSupported } : {}),
     };
   }
 }

@@ -3,6 +3,11 @@ import { OAuthError } from '../errors/oauth.error';
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** Whether `value` is one scope token as RFC 6749 §3.3 defines it. */
+export function isScopeToken(value: string): boolean {
+  return SCOPE_TOKEN.test(value);
+}
+
 /** Parses a `scope` parameter into distinct scope tokens; malformed input is `invalid_scope`. */
 export function parseScope(value: string): string[] {
   const tokens = value.split(' ').filter((token) => token.length > 0);
