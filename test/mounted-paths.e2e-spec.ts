@@ -1,4 +1,4 @@
-import { type INestApplication, Module } from '@nestjs/common';
+import { type INestApplication, Module, VersioningType } from '@nestjs/common';
 import { NestFactory, RouterModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -96,6 +96,29 @@ describe("the reference app under app.setGlobalPrefix('api')", () => {
         .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
       expect(token.status).toBe(200);
       await expectJwtMatchesMetadata(t.http, metadata, token.body.access_token);
+    });
+  });
+
+  describe('with URI versioning on top', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ OAUTH_ISSUER: ISSUER }, undefined, {
+        beforeInit: (app) => app.setGlobalPrefix('api').enableVersioning({ type: VersioningType.URI, defaultVersion: '2' }),
+      });
+    });
+    afterAll(() => t.close());
+
+    it('advertises the versioned paths, where the token endpoint issues tokens', async () => {
+      const metadata = await metadataAt(t.http, `/api/v2/${METADATA}`);
+      expect(metadata.token_endpoint).toBe(`${ISSUER}/api/v2/oauth/token`);
+      const token = await request(t.http)
+        .post(pathOf(metadata.token_endpoint))
+        .set('Authorization', DEMO.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
+      expect(token.status).toBe(200);
+      await expectEndpointsServed(t.http, metadata);
     });
   });
 

@@ -28,9 +28,11 @@ export interface OAuthModuleOptions {
   // `string & {}` keeps the built-in names suggested while accepting the host's.
   grantTypes?: (OAuthGrantType | (string & {}))[];
   /**
-   * The authorization server's issuer identifier (RFC 8414 §2), an https URL without query or fragment. When
-   * unset, metadata derives it from each request's origin; set it in production so a forged Host header cannot
-   * change what clients are told.
+   * The authorization server's issuer identifier (RFC 8414 §2), an https URL without query or fragment: the
+   * public URL of the application's root. The metadata names each endpoint as this URL followed by the path Nest
+   * serves it at (global prefix and `RouterModule` path included), so a prefix of Nest's does not belong here; a
+   * reverse proxy's does. When unset, metadata derives it from each request's origin; set it in production so a
+   * forged Host header cannot change what clients are told.
    * @default undefined
    */
   issuer?: string;
@@ -67,8 +69,9 @@ export interface OAuthModuleOptions {
    */
   clientLockSeconds?: number;
   /**
-   * Requests per minute one client IP address may make to the token, revocation and introspection endpoints;
-   * the count is kept in each instance's memory. `0` turns the limit off.
+   * Requests per minute one client IP address (an IPv6 client: its /64) may make to the token, revocation and
+   * introspection endpoints; the count is kept in each instance's memory. The address is the request's `ip`, so
+   * behind a reverse proxy set Express's `trust proxy` or Fastify's `trustProxy`. `0` turns the limit off.
    * @default 600
    */
   tokenRateLimit?: number;
