@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AccessTokenCache } from './auth/access-token-cache';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
+import { TokenRateLimitCounter } from './auth/token-rate-limit.guard';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { GRANT_HANDLER_CLASSES, grantHandlersProvider } from './grants/grant-handlers.provider';
 import { LoginThrottle } from './grants/login-throttle';
@@ -49,7 +49,7 @@ import { TokenService } from './token/token.service';
     OAuthEndpointExceptionFilter,
     ...GRANT_HANDLER_CLASSES,
     LoginThrottle,
-    ThrottlerStorageService,
+    TokenRateLimitCounter,
     grantHandlersProvider,
     TokenIssuer,
     JwtAccessTokenService,
