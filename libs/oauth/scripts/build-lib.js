@@ -2,9 +2,9 @@
 /*
  * Builds the publishable package: libs/oauth/src compiled twice, to CommonJS at the package root and to ES modules
  * under esm/ (package.json's "exports" sends `require` to the one and `import` to the other), each with its
- * declarations, and package.json and README.md beside them. `npm run build:lib` replaces dist/libs/oauth; `npm run build:lib -- --out-dir DIR` writes
- * into DIR, which must not exist yet or be empty (nothing given on the command line is ever deleted). Publish or
- * pack from the output directory: `cd dist/libs/oauth && npm pack`.
+ * declarations, and package.json and README.md beside them. `npm run build:lib` replaces dist/libs/oauth;
+ * `npm run build:lib -- --out-dir DIR` writes into DIR, which must not exist yet or be empty (nothing given on the
+ * command line is ever deleted). Publish or pack from the output directory: `cd dist/libs/oauth && npm pack`.
  */
 const { execFileSync } = require('node:child_process');
 const { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
