@@ -6,6 +6,8 @@ module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test'],
   testRegex: '\\.e2e-spec\\.ts$',
+  // The consumer apps are separate projects with their own installs; test/package.e2e-spec.ts runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
   globalSetup: '<rootDir>/test/global-setup.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /*
- * Builds the publishable package: JavaScript and declarations compiled from libs/oauth/src, with package.json and
- * README.md beside them. `npm run build:lib` replaces dist/libs/oauth; `npm run build:lib -- --out-dir DIR` writes
- * into DIR, which must not exist yet or be empty (nothing given on the command line is ever deleted). Publish or
- * pack from the output directory: `cd dist/libs/oauth && npm pack`.
+ * Builds the publishable package: libs/oauth/src compiled twice, to CommonJS at the package root and to ES modules
+ * under esm/ (package.json's "exports" sends `require` to the one and `import` to the other), each with its
+ * declarations, and package.json and README.md beside them. `npm run build:lib` replaces dist/libs/oauth;
+ * `npm run build:lib -- --out-dir DIR` writes into DIR, which must not exist yet or be empty (nothing given on the
+ * command line is ever deleted). Publish or pack from the output directory: `cd dist/libs/oauth && npm pack`.
  */
 const { execFileSync } = require('node:child_process');
-const { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
+const { completeRelativeImports } = require('./esm-import-paths');
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const libRoot = path.join(repoRoot, 'libs/oauth');
@@ -27,16 +29,20 @@ if (outFlag >= 0) {
   rmSync(defaultOutDir, { recursive: true, force: true });
 }
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(libRoot, 'tsconfig.lib.json'), '--outDir', outDir], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-});
+const tsc = (...args) => execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: repoRoot, stdio: 'inherit' });
+tsc('-p', path.join(libRoot, 'tsconfig.lib.json'), '--outDir', outDir);
+// The same sources as ES modules. The CommonJS pass has type-checked them already.
+const esmDir = path.join(outDir, 'esm');
+tsc('-p', path.join(libRoot, 'tsconfig.lib.esm.json'), '--outDir', esmDir, '--noCheck');
+completeRelativeImports(esmDir);
+writeFileSync(path.join(esmDir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 for (const file of ['package.json', 'README.md']) copyFileSync(path.join(libRoot, file), path.join(outDir, file));
 
 // Every entry point the manifest promises must exist, with its declarations.
 const manifest = JSON.parse(readFileSync(path.join(outDir, 'package.json'), 'utf8'));
 const targets = [manifest.main, manifest.types];
-for (const entry of Object.values(manifest.exports)) targets.push(...(typeof entry === 'string' ? [entry] : Object.values(entry)));
+const collectTargets = (entry) => (typeof entry === 'string' ? targets.push(entry) : Object.values(entry).forEach(collectTargets));
+collectTargets(manifest.exports);
 const missing = targets.filter((target) => !existsSync(path.join(outDir, target)));
 if (missing.length > 0) throw new Error(`The build is missing entry points of package.json: ${missing.join(', ')}`);
 console.log(`Built ${manifest.name}@${manifest.version} into ${path.relative(process.cwd(), outDir) || '.'}`);

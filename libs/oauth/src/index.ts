@@ -64,16 +64,5 @@ export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
 
 // The TypeORM storage (entities, migrations, OAuthTypeOrmModule) is the `@nest-oauth/server/typeorm` entry point:
-// nothing exported here may load typeorm, an optional peer dependency.
-
-export { InMemoryOAuthStore } from './testing/in-memory-oauth.store';
-export { OAuthInMemoryStorageModule } from './testing/oauth-in-memory-storage.module';
-export { OAuthTestingModule, OAuthTestingTokens, type MintTokenInput, type OAuthTestingModuleOptions } from './testing/oauth-testing.module';
-export {
-  describeOAuthStorageConformance,
-  openOAuthStorage,
-  storageConformanceCases,
-  type ConformanceTestFramework,
-  type OAuthStorageUnderTest,
-  type StorageConformanceCase,
-} from './testing/storage-conformance';
+// nothing exported here may load typeorm, an optional peer dependency. OAuthTestingModule and the in-memory storage
+// are the `@nest-oauth/server/testing` entry point: production code needs neither.

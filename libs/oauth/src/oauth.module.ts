@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AccessTokenCache } from './auth/access-token-cache';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { BearerStrategy } from './auth/bearer.strategy';
@@ -9,6 +8,7 @@ import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
 import { ClientSecretVerifier } from './auth/client-secret.verifier';
+import { TokenRateLimitCounter } from './auth/token-rate-limit.guard';
 import { HashLimiter } from './crypto/hash-limiter';
 import { MethodNotAllowedController } from './errors/method-not-allowed.controller';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
@@ -59,7 +59,7 @@ import { TokenService } from './token/token.service';
     AttemptThrottle,
     LoginThrottle,
     ClientThrottle,
-    ThrottlerStorageService,
+    TokenRateLimitCounter,
     TokenIssuer,
     JwtAccessTokenService,
     TokenService,

@@ -50,6 +50,13 @@ describe('the package entry points', () => {
     expect([...files].filter((file) => file.startsWith(join(SRC, 'typeorm')))).toEqual([]);
   });
 
+  it('keeps the testing module and the in-memory storage out of the main entry (they are the testing entry)', async () => {
+    const { files } = importGraph(join(SRC, 'index.ts'));
+    expect([...files].filter((file) => file.startsWith(join(SRC, 'testing')))).toEqual([]);
+    const testing = await import('./testing');
+    expect(Object.keys(testing).sort()).toEqual(['InMemoryOAuthStore', 'OAuthInMemoryStorageModule', 'OAuthTestingModule', 'OAuthTestingTokens']);
+  });
+
   it('serves the TypeORM storage from the typeorm entry, on the same repository classes as the core', async () => {
     const core = await import('./index');
     const typeorm = await import('./typeorm');
@@ -73,8 +80,15 @@ describe('the package entry points', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('lists typeorm and @nestjs/typeorm as optional peers, and exports the typeorm subpath', () => {
+  it('lists typeorm and @nestjs/typeorm as optional peers, and exports each entry as ES module and CommonJS', () => {
     expect(manifest.peerDependenciesMeta).toEqual({ typeorm: { optional: true }, '@nestjs/typeorm': { optional: true } });
-    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './typeorm']));
+    expect(Object.keys(manifest.exports)).toEqual(['.', './testing', './typeorm', './package.json']);
+    for (const [subpath, entry] of Object.entries(manifest.exports).filter(([subpath]) => subpath !== './package.json')) {
+      const dir = subpath === '.' ? '' : `${subpath.slice(2)}/`;
+      expect(entry).toEqual({
+        import: { types: `./esm/${dir}index.d.ts`, default: `./esm/${dir}index.js` },
+        require: { types: `./${dir}index.d.ts`, default: `./${dir}index.js` },
+      });
+    }
   });
 });

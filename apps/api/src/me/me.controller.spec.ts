@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { OAuthTestingModule, OAuthTestingTokens } from '@nest-oauth/server';
+import { OAuthTestingModule, OAuthTestingTokens } from '@nest-oauth/server/testing';
 import request from 'supertest';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
+import { AuthGuard } from '@nestjs/passport';
 import { OAuthError } from '../errors/oauth.error';
 import { BEARER_STRATEGY, OAUTH_PRINCIPAL_PROPERTY, OAUTH_PUBLIC_KEY, OAUTH_REQUIRE_USER_KEY, OAUTH_SCOPES_KEY } from '../oauth.constants';
 import { hasScopes } from '../scope/scope';
@@ -21,7 +21,9 @@ export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
     super();
   }
 
-  override getAuthenticateOptions(): IAuthModuleOptions {
+  // Typed by its shape: @nestjs/passport 11 declares this method with IAuthModuleOptions, 12 with
+  // AuthGuardAuthenticateOptions (which forbids `defaultStrategy`), and a host may compile against either.
+  override getAuthenticateOptions(): { session: boolean; property: string } {
     return { session: false, property: OAUTH_PRINCIPAL_PROPERTY };
   }
 

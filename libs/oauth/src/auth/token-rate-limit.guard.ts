@@ -1,23 +1,55 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import * as ipaddr from 'ipaddr.js';
+import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors/oauth.error';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 
 const MINUTE_MS = 60_000;
+/** Client addresses (IPv6: /64 networks) tracked at most: bounds the memory a flood from many addresses can take. */
+const MAX_TRACKED_ADDRESSES = 100_000;
+
+interface AddressWindow {
+  hits: number;
+  windowEndsAt: number;
+  blockedUntil: number;
+}
 
 /**
- * Limits requests per client IP address to the module's endpoints, with @nestjs/throttler's storage and
- * algorithm. The module keeps its own storage instead of importing `ThrottlerModule`, which registers itself
- * globally and would collide with a host's own throttling. It runs before client authentication, so a flood
- * costs no secret check and no database read.
+ * Requests per client address in fixed one-minute windows; an address over the limit waits a minute. One table
+ * for all the module's endpoints. The module counts for itself rather than with @nestjs/throttler's storage: that
+ * package is CommonJS and requires @nestjs/common, which Nest 12 ships as ES modules only, and jest cannot load
+ * such a chain on every supported Node version.
+ */
+@Injectable()
+export class TokenRateLimitCounter {
+  private readonly windows = new LRUCache<string, AddressWindow>({ max: MAX_TRACKED_ADDRESSES });
+
+  /** Counts a request from `address`; the seconds it must wait when it is over `limit`, else `null`. */
+  hit(address: string, limit: number, now = Date.now()): number | null {
+    let window = this.windows.get(address);
+    if (window && window.blockedUntil > now) return (window.blockedUntil - now) / 1000;
+    if (!window || window.windowEndsAt <= now) {
+      window = { hits: 0, windowEndsAt: now + MINUTE_MS, blockedUntil: 0 };
+      this.windows.set(address, window);
+    }
+    window.hits += 1;
+    if (window.hits <= limit) return null;
+    window.blockedUntil = now + MINUTE_MS;
+    return MINUTE_MS / 1000;
+  }
+}
+
+/**
+ * Limits requests per client IP address to the module's endpoints. The module keeps its own counter instead of
+ * importing `ThrottlerModule`, which registers itself globally and would collide with a host's own throttling.
+ * It runs before client authentication, so a flood costs no secret check and no database read.
  */
 @Injectable()
 export class TokenRateLimitGuard implements CanActivate {
   constructor(
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
-    private readonly storage: ThrottlerStorageService,
+    private readonly counter: TokenRateLimitCounter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,8 +59,8 @@ export class TokenRateLimitGuard implements CanActivate {
     // Behind a proxy, the host sets Express's `trust proxy` or Fastify's `trustProxy` so that `ip` is the client's
     // address rather than the proxy's.
     const ip: string | undefined = request.ip ?? request.socket?.remoteAddress;
-    const record = await this.storage.increment(`oauth:${rateLimitKey(ip)}`, MINUTE_MS, limit, MINUTE_MS, 'oauth-token');
-    if (record.isBlocked) throw OAuthError.rateLimited(record.timeToBlockExpire);
+    const waitSeconds = this.counter.hit(rateLimitKey(ip), limit);
+    if (waitSeconds !== null) throw OAuthError.rateLimited(waitSeconds);
     return true;
   }
 }

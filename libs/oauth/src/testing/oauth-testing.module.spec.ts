@@ -34,6 +34,16 @@ class OneUserLookup extends UserLookup {
   }
 }
 
+/** A controller of an app that installs BearerGuard globally: no @UseGuards of its own. */
+@Controller('profile')
+class ProfileController {
+  @Get()
+  @Scopes('profile')
+  show(@Principal('userId') userId: string) {
+    return { userId };
+  }
+}
+
 async function start(imports: Parameters<typeof Test.createTestingModule>[0]['imports']): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports, controllers: [OrdersController] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -124,5 +134,17 @@ describe('OAuthTestingModule', () => {
       .send({ grant_type: 'password', username: 'ada', password: 'lovelace' });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_grant');
+  });
+
+  it('guards every route with globalGuard, as an app whose AppModule installs BearerGuard globally', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [OAuthTestingModule.forRoot({ globalGuard: true })], controllers: [ProfileController] }).compile();
+    app = await moduleRef.createNestApplication({ logger: false }).init();
+    const mint = (scopes: string[]) => app.get(OAuthTestingTokens).mint({ userId: '42', scopes });
+
+    const allowed = await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${await mint(['profile'])}`);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toEqual({ userId: '42' });
+    expect((await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${await mint(['other'])}`)).status).toBe(403);
+    expect((await request(app.getHttpServer()).get('/profile')).status).toBe(401);
   });
 });

@@ -1,4 +1,6 @@
 import { type DynamicModule, Injectable, Module, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { BearerGuard } from '../auth/bearer.guard';
 import { OAuthEvents, type OAuthEvent } from '../events/oauth-events';
 import { OAuthModule } from '../oauth.module';
 import type { OAuthModuleExtras, OAuthModuleOptions } from '../oauth-module-options.interface';
@@ -25,6 +27,13 @@ export interface OAuthTestingModuleOptions extends OAuthModuleOptions, Pick<OAut
    * @default a fresh, empty store
    */
   store?: InMemoryOAuthStore;
+  /**
+   * Installs `BearerGuard` for every route of the test app (`APP_GUARD`), as an app that registers it globally in
+   * its `AppModule` has it; without this, the routes of a controller tested on its own have no guard, and
+   * `@Principal()` fails. Leave it off when the controllers carry `@UseGuards(BearerGuard)` themselves.
+   * @default false
+   */
+  globalGuard?: boolean;
 }
 
 /** What a test token stands for. */
@@ -85,17 +94,18 @@ class SilentOAuthEvents extends OAuthEvents {
 
 /**
  * `OAuthModule` for a host's tests: in-memory storage, no per-IP rate limit, registered globally, plus
- * `OAuthTestingTokens` to mint tokens. Import it instead of the real registration:
+ * `OAuthTestingTokens` to mint tokens. Import it, from `@nest-oauth/server/testing`, instead of the real
+ * registration (`globalGuard: true` when the app installs `BearerGuard` as a global guard):
  *
  * ```ts
- * const moduleRef = await Test.createTestingModule({ imports: [OAuthTestingModule.forRoot()], controllers: [OrdersController] }).compile();
+ * const moduleRef = await Test.createTestingModule({ imports: [OAuthTestingModule.forRoot({ globalGuard: true })], controllers: [OrdersController] }).compile();
  * const token = await moduleRef.get(OAuthTestingTokens).mint({ userId: '42', scopes: ['read'] });
  * ```
  */
 @Module({})
 export class OAuthTestingModule {
   static forRoot(options: OAuthTestingModuleOptions = {}): DynamicModule {
-    const { userLookup, events, imports, grantHandlers, store = new InMemoryOAuthStore(), ...moduleOptions } = options;
+    const { userLookup, events, imports, grantHandlers, store = new InMemoryOAuthStore(), globalGuard = false, ...moduleOptions } = options;
     const oauth = OAuthModule.forRoot({
       tokenRateLimit: 0,
       ...moduleOptions,
@@ -112,6 +122,12 @@ export class OAuthTestingModule {
       providers: [...(oauth.providers ?? []), OAuthTestingTokens],
       exports: [...(oauth.exports ?? []), OAuthTestingTokens],
     };
-    return { module: OAuthTestingModule, global: true, imports: [oauthWithTokens], exports: [oauthWithTokens] };
+    return {
+      module: OAuthTestingModule,
+      global: true,
+      imports: [oauthWithTokens],
+      providers: globalGuard ? [{ provide: APP_GUARD, useClass: BearerGuard }] : [],
+      exports: [oauthWithTokens],
+    };
   }
 }
