@@ -38,6 +38,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     // WAL: readers never wait for the writer, and a committed transaction survives a process crash (sqlite's
     // default synchronous=FULL also survives power loss).
     enableWAL: true,
+    // The OAuth storage writes through connections of its own to this file, and the CLI or another instance may
+    // too: a write that finds the file locked waits up to this long instead of failing with SQLITE_BUSY.
     busyTimeout: 5000,
     // TypeORM calls sqlite3.verbose(), which wraps every statement to record a stack trace for error messages:
     // about a third of the CPU a request costs. Hand it the module with verbose() as a no-op instead.
