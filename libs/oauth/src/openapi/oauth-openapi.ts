@@ -72,7 +72,11 @@ const basicChallenge: OpenApiJsonObject = { 'WWW-Authenticate': { description: '
 
 /** The responses every client-authenticated endpoint shares: bad client, rate limit, oversized body. */
 const clientEndpointErrors: Record<string, OpenApiJsonObject> = {
-  '401': error('`invalid_client`: the client credentials are missing or wrong.', basicChallenge),
+  '401': error(
+    '`invalid_client`: the client credentials are missing or wrong, or too many attempts failed for this client id ' +
+      '(then with `Retry-After`).',
+    { ...basicChallenge, ...retryAfter },
+  ),
   '413': error('`invalid_request`: the body is larger than the server accepts.'),
   '429': error('`temporarily_unavailable`: too many requests from this address.', retryAfter),
 };
