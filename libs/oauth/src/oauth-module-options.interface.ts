@@ -19,13 +19,13 @@ export interface OAuthModuleOptions {
    * @default 1209600 (14 days)
    */
   refreshTokenTtl?: number;
+  // `string & {}` below keeps the built-in names suggested while it accepts the host's.
   /**
    * Grant types the token endpoint accepts, among the registered ones (the built-in grants and the host's
    * `grantHandlers`); any other is `unsupported_grant_type`. A client still needs each one in its own list of
    * grants.
    * @default every registered grant type: ['password', 'refresh_token', 'client_credentials'] and the host's
    */
-  // `string & {}` keeps the built-in names suggested while accepting the host's.
   grantTypes?: (OAuthGrantType | (string & {}))[];
   /**
    * The authorization server's issuer identifier (RFC 8414 §2), an https URL without query or fragment: the

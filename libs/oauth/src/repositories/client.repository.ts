@@ -13,7 +13,10 @@ export interface OAuthClient {
   defaultScopes: string[];
 }
 
-/** Where the module finds clients, and where operators manage them. */
+/**
+ * Where the module finds clients. Storage only: it stores what it is given, so register and change clients through
+ * `OAuthClientAdminService`, which checks every value first.
+ */
 export abstract class ClientRepository {
   abstract findById(id: string): Promise<OAuthClient | null>;
   /** Registers a client; `false` when the id is taken. */
