@@ -112,6 +112,13 @@ describe('brute force in bursts', () => {
         verify.mockRestore();
       }
     });
+
+    it('answers every one of 20 parallel logins with the right password: they share one check, and use up no slot', async () => {
+      const username = 'many-devices@example.org';
+      await t.app.get(UsersService).create({ email: username, password: 'the right password' });
+      const answers = await burst(Array.from({ length: 20 }, () => passwordGrant(t.http, { username, password: 'the right password' }))).responses;
+      expect(answers.map((response) => response.status)).toEqual(Array(20).fill(200));
+    });
   });
 
   describe('client authentication, per client id', () => {

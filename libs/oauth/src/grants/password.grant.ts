@@ -28,7 +28,7 @@ export class PasswordGrant implements GrantHandler {
     if (request.password === undefined) throw OAuthError.invalidRequest('The password parameter is missing');
     const scope = resolveScope(request.scope, client.scopes, client.defaultScopes);
     const { username, password } = request;
-    const subject = await this.throttle.attempt(client.id, username, () => this.userLookup!.verifyCredentials(username, password));
+    const subject = await this.throttle.attempt(client.id, username, password, () => this.userLookup!.verifyCredentials(username, password));
     // One answer for an unknown user and a wrong password, so the endpoint does not reveal which accounts exist.
     if (!subject) throw OAuthError.invalidGrant('Invalid username or password');
     return this.issuer.issueForNewGrant({ grantType: this.grantType, client, userId: subject.id, scope, refreshable: true });

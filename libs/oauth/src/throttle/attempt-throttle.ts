@@ -8,8 +8,9 @@ import { AttemptCounterRepository, type AttemptCounterKind, type AttemptPolicy }
 export interface AttemptOptions {
   /**
    * Identifies the credential presented (a digest of it). Concurrent attempts with the same key and credential
-   * share one slot and one check: they would all get the same answer, and a client that opens many connections
-   * at once with its right secret should not use up its own slots. Omit it to check every attempt on its own.
+   * share one slot and one check: they would all get the same answer, and a user or client that sends its right
+   * secret over many connections at once should not use up its own slots (nor leave them all pending should the
+   * process die). Omit it to check every attempt on its own.
    */
   credential?: string;
   /** Called once per failed check, with the lock that check's slot started, if it was the last one. */
