@@ -321,6 +321,10 @@ const foreignAuthorization: fc.Arbitrary<string> = fc
     fc.array(anyText, { minLength: 3, maxLength: 8 }).map((parts) => `Basic ${b64(parts.join(':'))}`),
     fc.tuple(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })).map(([id, secret]) => `Basic ${b64(`${id}:${secret}`)}`),
     wrongSecret.map((secret) => `Basic ${b64(`${DEMO.clientId}:${secret}`)}`),
+    // RFC 7617 §2: the user-id ends at the first colon, so the real secret followed by ":anything" is a wrong one.
+    anyText.map((junk) => `Basic ${b64(`${DEMO.clientId}:${DEMO.clientSecret}:${junk}`)}`),
+    // The real credentials under a scheme that merely contains "Basic".
+    fc.constantFrom('XBasicY', 'Basicx', 'xBasic', 'NotBasic', 'Basic-', 'Basic,', 'BasicBasic').map((scheme) => `${scheme} ${b64(`${DEMO.clientId}:${DEMO.clientSecret}`)}`),
     // As basicAuth() does it (RFC 6749 §2.3.1), but without throwing on a lone surrogate.
     wrongSecret.map((secret) => `Basic ${b64(`${formEncode(DEMO.clientId)}:${formEncode(secret)}`)}`),
     fc.constantFrom(...BROKEN_ESCAPES).map((broken) => `Basic ${b64(`${DEMO.clientId}${broken}:${broken}`)}`),
@@ -382,7 +386,13 @@ function bodyBytes(body: string | Uint8Array): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
 }
 
-function send(port: number, r: HostileRequest): Promise<RawResponse> {
+/**
+ * For parallel bursts: enough sockets that a whole burst is in flight at once, each used once (sockets left idle
+ * between bursts would outlive the server's keep-alive timeout and be reset as they are reused).
+ */
+const burstAgent = new Agent({ keepAlive: false, maxSockets: 64 });
+
+function send(port: number, r: HostileRequest, via: Agent = agent): Promise<RawResponse> {
   const body = bodyBytes(r.body);
   const headers: Record<string, string> = {};
   if (r.contentType !== undefined) headers['Content-Type'] = r.contentType;
@@ -390,7 +400,7 @@ function send(port: number, r: HostileRequest): Promise<RawResponse> {
   if (r.contentEncoding !== undefined) headers['Content-Encoding'] = r.contentEncoding;
   if (!r.chunked) headers['Content-Length'] = String(body.length);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: r.endpoint, headers, agent }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: r.endpoint, headers, agent: via }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
@@ -421,17 +431,30 @@ function describeRequest(r: HostileRequest | BearerRequest): string {
   ].join('\n    ');
 }
 
+/** What a property expects beyond the invariant; `overloadAllowed` also accepts the hash limiter's 503. */
+interface Expected {
+  status?: number;
+  error?: string;
+  overloadAllowed?: boolean;
+}
+
 /**
  * The invariant of every property: a 4xx, a JSON body with a §5.2 / RFC 6750 error code and a description in
  * the allowed characters, nothing else in the body. Returns what is wrong, empty when nothing is.
  */
-function oauthErrorProblems(res: RawResponse, expected: { status?: number; error?: string } = {}): string[] {
+function oauthErrorProblems(res: RawResponse, expected: Expected = {}): string[] {
   const problems: string[] = [];
   let body: unknown;
   try {
     body = JSON.parse(res.text);
   } catch {
     problems.push('the body is not JSON');
+  }
+  if (expected.overloadAllowed && res.status === 503) {
+    // The one 5xx a burst may meet: the hash limiter's refusal, which tells the client when to come back.
+    if ((body as Record<string, unknown> | undefined)?.error !== 'temporarily_unavailable') problems.push('a 503 that is not temporarily_unavailable');
+    if (!/^[1-9]\d*$/.test(String(res.headers['retry-after'] ?? ''))) problems.push(`a 503 with Retry-After ${JSON.stringify(res.headers['retry-after'])}`);
+    return problems;
   }
   if (res.status < 400 || res.status > 499) problems.push(`status ${res.status} is not a 4xx`);
   if (expected.status !== undefined && res.status !== expected.status) problems.push(`status ${res.status}, expected ${expected.status}`);
@@ -461,7 +484,7 @@ function formatFailure(r: HostileRequest | BearerRequest, res: RawResponse | und
 }
 
 /** For the pinned examples: throws with the request and the response, so a failure reads as a bug report. */
-function checkOAuthClientError(r: HostileRequest | BearerRequest, res: RawResponse, expected: { status?: number; error?: string } = {}): void {
+function checkOAuthClientError(r: HostileRequest | BearerRequest, res: RawResponse, expected: Expected = {}): void {
   const problems = oauthErrorProblems(res, expected);
   if (problems.length > 0) throw new Error(formatFailure(r, res, problems));
 }
@@ -515,27 +538,29 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
   });
 
   /** Sends one generated request and records what is wrong with the answer; `failures.assertNone()` ends each property. */
-  const run = async (r: HostileRequest, expected?: { status?: number; error?: string }) => {
+  const run = async (r: HostileRequest, expected?: Expected, via?: Agent) => {
     casesPerEndpoint[r.endpoint]++;
     totalCases++;
     let res: RawResponse;
     try {
-      res = await send(port, r);
+      res = await send(port, r, via);
     } catch (error) {
       failures.record(r, undefined, [`no HTTP response: ${(error as Error).message}`]);
       return;
     }
-    const problems = oauthErrorProblems(res, expected ?? (mustBeTooLarge(r) ? { status: 413, error: 'invalid_request' } : {}));
+    const problems = oauthErrorProblems(res, { ...(mustBeTooLarge(r) ? { status: 413, error: 'invalid_request' } : {}), ...expected });
     if (problems.length > 0) failures.record(r, res, problems);
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // A short hash queue, so that the parallel bursts reach the limiter's refusal and check its answer too.
+    t = await startTestApp({ OAUTH_HASH_CONCURRENCY: '2', OAUTH_HASH_QUEUE_MAX: '2' });
     await new Promise<void>((resolve) => t.http.listen(0, '127.0.0.1', resolve));
     port = (t.http.address() as AddressInfo).port;
   });
   afterAll(async () => {
     agent.destroy();
+    burstAgent.destroy();
     await t?.close();
   });
 
@@ -547,6 +572,43 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
         await run(r);
       }),
       { numRuns: 800 },
+    );
+    failures.assertNone();
+  });
+
+  /**
+   * The same invariant with requests sent in parallel bursts, mixed with requests that each cost a slow hash (a
+   * wrong secret of the demo client, an unknown client id, a login with a made-up username): the hash limiter may
+   * refuse some with 503 `temporarily_unavailable` and `Retry-After`; nothing else may be a 5xx.
+   */
+  it('keeps to it under parallel bursts, where the only 5xx is the hash limiter\'s 503 with Retry-After', async () => {
+    const form = (fields: Record<string, string>) =>
+      Object.entries(fields)
+        .map(([key, value]) => `${key}=${formEncode(value)}`)
+        .join('&');
+    const tokenRequest = (body: string, authorization?: string): HostileRequest => ({
+      endpoint: '/oauth/token',
+      contentType: FORM_TYPES[0],
+      parsedAsForm: true,
+      authorization,
+      body,
+      chunked: false,
+    });
+    // Short enough for a header: Node answers 431 by itself to more than 16 KiB of them.
+    const shortWrongSecret = wrongSecret.filter((secret) => Buffer.byteLength(secret) <= 512);
+    const costly: fc.Arbitrary<HostileRequest> = fc.oneof(
+      shortWrongSecret.map((secret) => tokenRequest(form({ grant_type: 'client_credentials' }), `Basic ${b64(`${formEncode(DEMO.clientId)}:${formEncode(secret)}`)}`)),
+      fc
+        .tuple(anyText.filter((id) => id !== DEMO.clientId), anyText)
+        .map(([id, secret]) => tokenRequest(form({ grant_type: 'client_credentials', client_id: id, client_secret: secret }))),
+      fc.tuple(fc.nat(), anyText).map(([n, password]) => tokenRequest(form({ grant_type: 'password', username: `junk-${n}@example.org`, password }), DEMO.basic)),
+    );
+    const burst = fc.array(fc.oneof({ arbitrary: costly, weight: 2 }, { arbitrary: anyRequest, weight: 1 }), { minLength: 16, maxLength: 48 });
+    await fc.assert(
+      fc.asyncProperty(burst, async (requests) => {
+        await Promise.all(requests.filter((r) => !bodyBytes(r.body).includes(DEMO.clientSecret)).map((r) => run(r, { overloadAllowed: true }, burstAgent)));
+      }),
+      { numRuns: 15 },
     );
     failures.assertNone();
   });

@@ -12,7 +12,9 @@ export abstract class UserLookup {
   /**
    * The subject whose credentials these are, or `null` for an unknown user, a wrong password or a disabled
    * account alike. Implementations should take the same time in every case (verify against a dummy hash when
-   * the user is unknown) so that the answer's timing does not reveal which accounts exist.
+   * the user is unknown) so that the answer's timing does not reveal which accounts exist. Compute the hash
+   * inside `HashLimiter.run()` (inject `HashLimiter`), so that it shares the module's bound with client-secret
+   * checks; the `OAuthError` (503) it rejects with when the server is busy should pass through unchanged.
    */
   abstract verifyCredentials(username: string, password: string): Promise<OAuthSubject | null>;
   /** The subject with this id, or `null` when it no longer exists or is disabled. */
