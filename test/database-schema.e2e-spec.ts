@@ -30,6 +30,8 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
     ['expired access tokens (purge)', 'SELECT digest FROM oauth_access_tokens WHERE expires_at < ? LIMIT 100', [1]],
     ['expired refresh tokens (purge)', 'SELECT digest FROM oauth_refresh_tokens WHERE expires_at < ? LIMIT 100', [1]],
     ['revoked grants (purge)', 'SELECT id FROM oauth_grants WHERE revoked_at < ? LIMIT 100', [1]],
+    ['user-revocation sequence (every password grant)', 'SELECT value FROM oauth_counters WHERE name = ?', ['user_revocations']],
+    ["a user's last revocation (password grant's creation)", 'SELECT sequence FROM oauth_user_revocations WHERE user_id = ?', ['u']],
     ['login attempts of a username', 'SELECT * FROM oauth_login_attempts WHERE username_key = ?', ['k']],
     ['user by email', 'SELECT * FROM users WHERE email = ?', ['e']],
   ];

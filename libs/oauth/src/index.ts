@@ -25,6 +25,7 @@ export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/o
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
 export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
 export type { IntrospectionResponse } from './introspection/introspection.service';
+export { UserRevocationService } from './revocation/user-revocation.service';
 export { OAUTH_OPENAPI_SECURITY, oauthOpenApi, type OAuthOpenApi, type OAuthOpenApiOptions, type OpenApiJsonObject } from './openapi/oauth-openapi';
 
 export { generateOpaqueToken } from './crypto/opaque-token';
@@ -37,7 +38,7 @@ export type { TokenResponse } from './token/token-response';
 
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
 export { ClientRepository, type OAuthClient } from './repositories/client.repository';
-export { GrantRepository, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
+export { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
 export { LoginAttemptRepository, type LoginLock } from './repositories/login-attempt.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';

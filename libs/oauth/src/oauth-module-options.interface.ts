@@ -19,6 +19,13 @@ export interface OAuthModuleOptions {
    */
   refreshTokenTtl?: number;
   /**
+   * Absolute lifetime of a login, in seconds: once this long has passed since the password (or other) grant that
+   * started a token family, its refresh token no longer rotates and the user must sign in again, however often
+   * the client refreshed. Refresh tokens issued near the end are cut to it. `0` sets no limit.
+   * @default 0
+   */
+  refreshTokenAbsoluteTtl?: number;
+  /**
    * Grant types the token endpoint accepts. A client still needs each one in its own list of grants.
    * @default ['password', 'refresh_token', 'client_credentials']
    */

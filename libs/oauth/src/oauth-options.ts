@@ -8,6 +8,7 @@ export const SUPPORTED_GRANT_TYPES: readonly OAuthGrantType[] = ['password', 're
 const DEFAULTS: ResolvedOAuthOptions = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
+  refreshTokenAbsoluteTtl: 0,
   grantTypes: ['password', 'refresh_token', 'client_credentials'],
   realm: 'oauth',
   issuer: undefined,
@@ -31,7 +32,8 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}): ResolvedO
       throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
     }
   }
-  for (const key of ['loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const) {
+  const nonNegative = ['refreshTokenAbsoluteTtl', 'loginMaxFailures', 'loginLockSeconds', 'tokenRateLimit', 'refreshTokenReuseGraceSeconds', 'accessTokenCacheSeconds'] as const;
+  for (const key of nonNegative) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);
     }

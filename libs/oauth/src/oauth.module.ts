@@ -22,6 +22,7 @@ import { JwksController } from './metadata/jwks.controller';
 import { MetadataController } from './metadata/metadata.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
+import { UserRevocationService } from './revocation/user-revocation.service';
 import { TokenController } from './token/token.controller';
 import { TokenFinder } from './token/token-finder';
 import { TokenIssuer } from './token/token-issuer';
@@ -59,11 +60,12 @@ import { TokenService } from './token/token.service';
     ClientPostStrategy,
     TokenFinder,
     RevocationService,
+    UserRevocationService,
     IntrospectionService,
     AccessTokenVerifier,
     AccessTokenCache,
     BearerStrategy,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, UserRevocationService],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { UserRevocationService } from '@nest-oauth/server';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
@@ -18,7 +19,8 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AppConfigModule.register(config), DatabaseModule, UsersModule, OAuthTypeOrmModule.forFeature()],
-      providers: [ClientAdminService, TokenPurgeService, UserAccountsService],
+      // UserRevocationService without OAuthModule: this process serves no tokens, so it has no cache to empty.
+      providers: [ClientAdminService, TokenPurgeService, UserAccountsService, UserRevocationService],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface AppConfig {
   oauth: {
     accessTokenTtl: number;
     refreshTokenTtl: number;
+    /** See `OAuthModuleOptions.refreshTokenAbsoluteTtl`; 0, the default, sets no limit. */
+    refreshTokenAbsoluteTtl: number;
     issuer?: string;
     loginMaxFailures: number;
     loginLockSeconds: number;
@@ -79,6 +81,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     oauth: {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
+      refreshTokenAbsoluteTtl: integer('OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL', 0, 0),
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
       loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
       loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),

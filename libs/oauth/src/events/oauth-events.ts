@@ -9,7 +9,8 @@ export type OAuthEvent =
   | { type: 'token.revoked'; clientId: string; grantId: string; tokenType: 'access_token' | 'refresh_token' }
   | { type: 'login.failed'; clientId: string; usernameKey: string }
   | { type: 'account.locked'; clientId: string; usernameKey: string; lockedUntil: Date }
-  | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string };
+  | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string }
+  | { type: 'user.revoked'; userId: string; reason: string; revokedGrants: number };
 
 /**
  * Where events go. The default logs them; a host replaces it with the `events` extra of `OAuthModule.forRoot`

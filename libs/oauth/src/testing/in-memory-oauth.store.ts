@@ -11,4 +11,6 @@ export class InMemoryOAuthStore {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly loginAttempts = new Map<string, LoginLock & { windowStartedAt: Date }>();
+  /** The user-revocation sequence (see `GrantRepository.userRevocationMark`), and where it stood per user. */
+  readonly userRevocations = { sequence: 0, byUser: new Map<string, number>() };
 }

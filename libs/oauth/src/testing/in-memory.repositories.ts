@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from '../repositories/access-token.repository';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
-import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
+import { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { LoginAttemptRepository, type LoginLock } from '../repositories/login-attempt.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
@@ -64,10 +64,19 @@ export class InMemoryGrantRepository extends GrantRepository {
     super();
   }
 
-  async create(grant: OAuthGrant, tokens: GrantTokens): Promise<void> {
+  async create(grant: OAuthGrant, tokens: GrantTokens, creation: GrantCreation = {}): Promise<boolean> {
+    const { userRevocationMark } = creation;
+    if (grant.userId !== null && userRevocationMark !== undefined) {
+      if ((this.store.userRevocations.byUser.get(grant.userId) ?? 0) > userRevocationMark) return false;
+    }
     this.store.grants.set(grant.id, copy(grant));
     this.store.accessTokens.set(tokens.accessToken.digest, copy(tokens.accessToken));
     if (tokens.refreshToken) this.store.refreshTokens.set(tokens.refreshToken.digest, copy(tokens.refreshToken));
+    return true;
+  }
+
+  async userRevocationMark(): Promise<number> {
+    return this.store.userRevocations.sequence;
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<void> {
@@ -75,6 +84,8 @@ export class InMemoryGrantRepository extends GrantRepository {
   }
 
   async revokeAllForUser(userId: string, reason: string, at: Date): Promise<number> {
+    const revocations = this.store.userRevocations;
+    revocations.byUser.set(userId, ++revocations.sequence);
     return this.revokeWhere((grant) => grant.userId === userId, reason, at);
   }
 

@@ -4,9 +4,11 @@ export {
   OAUTH_ENTITIES,
   OAuthAccessTokenEntity,
   OAuthClientEntity,
+  OAuthCounterEntity,
   OAuthGrantEntity,
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
+  OAuthUserRevocationEntity,
 } from './entities';
 export { OAUTH_MIGRATIONS } from './migrations';
 export { OAuthTypeOrmModule } from './oauth-typeorm.module';

@@ -17,7 +17,7 @@ const NOW = new Date('2030-05-06T07:08:09.123Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
-  return { id: randomUUID(), clientId: 'web', userId: 'user-1', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+  return { id: randomUUID(), clientId: 'web', userId: 'user-1', grantType: 'password', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
 }
 
 function newAccessToken(grantId: string, scope = ['read', 'write'], createdAt = NOW): AccessTokenRecord {

@@ -1,10 +1,28 @@
 import { OAuthAccessTokenEntity } from './oauth-access-token.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
+import { OAuthCounterEntity } from './oauth-counter.entity';
 import { OAuthGrantEntity } from './oauth-grant.entity';
 import { OAuthLoginAttemptEntity } from './oauth-login-attempt.entity';
 import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity';
+import { OAuthUserRevocationEntity } from './oauth-user-revocation.entity';
 
-export { OAuthAccessTokenEntity, OAuthClientEntity, OAuthGrantEntity, OAuthLoginAttemptEntity, OAuthRefreshTokenEntity };
+export {
+  OAuthAccessTokenEntity,
+  OAuthClientEntity,
+  OAuthCounterEntity,
+  OAuthGrantEntity,
+  OAuthLoginAttemptEntity,
+  OAuthRefreshTokenEntity,
+  OAuthUserRevocationEntity,
+};
 
 /** Every entity the module owns; add them to the host's DataSource. */
-export const OAUTH_ENTITIES = [OAuthClientEntity, OAuthGrantEntity, OAuthAccessTokenEntity, OAuthRefreshTokenEntity, OAuthLoginAttemptEntity];
+export const OAUTH_ENTITIES = [
+  OAuthClientEntity,
+  OAuthGrantEntity,
+  OAuthAccessTokenEntity,
+  OAuthRefreshTokenEntity,
+  OAuthLoginAttemptEntity,
+  OAuthCounterEntity,
+  OAuthUserRevocationEntity,
+];

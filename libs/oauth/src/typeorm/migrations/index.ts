@@ -1,4 +1,5 @@
 import { CreateOAuthTables1764201600000 } from './1764201600000-create-oauth-tables';
+import { UserRevocations1764806401000 } from './1764806401000-user-revocations';
 
 /** The module's migrations, oldest first; add them to the host's DataSource `migrations`. */
-export const OAUTH_MIGRATIONS = [CreateOAuthTables1764201600000];
+export const OAUTH_MIGRATIONS = [CreateOAuthTables1764201600000, UserRevocations1764806401000];
