@@ -1,4 +1,8 @@
-import { portableSql, TEST_ON_POSTGRES } from './support/test-database';
+import { OAUTH_MIGRATIONS } from '@nest-oauth/server/typeorm';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from '../apps/api/src/config/app-config';
+import { dataSourceOptions } from '../apps/api/src/database/data-source-options';
+import { createTestDatabase, portableSql, TEST_ON_POSTGRES } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** The schema comes from migrations; these checks keep the migrations, the entities and the hot queries in step. */
@@ -56,6 +60,40 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
       expect(plan).toMatch(/index|primary key/i);
     } finally {
       await runner.release();
+    }
+  });
+
+  it('upgrades a database with grants from before grant_type: each gets the type that opened it, and keeps its tokens', async () => {
+    const database = await createTestDatabase();
+    const options = { ...dataSourceOptions(loadAppConfig(database.env)), migrationsRun: false };
+    try {
+      const before = new DataSource({ ...options, migrations: OAUTH_MIGRATIONS.slice(0, 1) });
+      await before.initialize();
+      await before.runMigrations();
+      const sql = (query: string, parameters: unknown[]) => before.query(portableSql(query), parameters);
+      for (const [id, userId] of [['user-grant', '42'], ['client-grant', null]]) {
+        await sql('INSERT INTO oauth_grants (id, client_id, user_id, scope, created_at) VALUES (?, ?, ?, ?, ?)', [id, 'app', userId, 'read', 1]);
+        await sql('INSERT INTO oauth_access_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [`a-${id}`, id, 'read', 2, 1]);
+      }
+      await sql('INSERT INTO oauth_refresh_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', ['r-user-grant', 'user-grant', 'read', 2, 1]);
+      await before.destroy();
+
+      const after = new DataSource(options);
+      await after.initialize();
+      try {
+        await after.runMigrations();
+        expect(await after.query('SELECT id, grant_type FROM oauth_grants ORDER BY id')).toEqual([
+          { id: 'client-grant', grant_type: 'client_credentials' },
+          { id: 'user-grant', grant_type: 'password' },
+        ]);
+        // The grants' tokens are untouched.
+        expect(await after.query('SELECT digest FROM oauth_access_tokens ORDER BY digest')).toEqual([{ digest: 'a-client-grant' }, { digest: 'a-user-grant' }]);
+        expect(await after.query('SELECT digest FROM oauth_refresh_tokens')).toEqual([{ digest: 'r-user-grant' }]);
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      await database.drop();
     }
   });
 });

@@ -29,8 +29,8 @@ export class UserRevocations1764806401000 implements MigrationInterface {
     );
     const grants = tablePath(queryRunner, 'oauth_grants');
     if (isSqlite(queryRunner)) {
-      // TypeORM's addColumn rebuilds a sqlite table (create a copy, drop the original); with foreign keys on,
-      // dropping oauth_grants would cascade to every token. sqlite adds a column with a default in place.
+      // TypeORM's addColumn rebuilds a sqlite table (copies every row into a new one, drops the old), which on a
+      // large oauth_grants holds the write lock for long; sqlite adds a column with a constant default in place.
       await queryRunner.query(`ALTER TABLE ${grants} ADD COLUMN "grant_type" varchar(64) NOT NULL DEFAULT ('password')`);
     } else {
       await queryRunner.addColumn('oauth_grants', new TableColumn({ name: 'grant_type', type: 'varchar', length: '64', default: "'password'" }));
