@@ -59,7 +59,7 @@ describe(`host writes beside the OAuth storage, on ${TEST_ON_POSTGRES ? 'Postgre
   /** Three client_credentials grants, and a grant stored twice through the storage: the second write fails and is rolled back. */
   async function clientsAndDuplicate(outcomes: Outcome[], duplicates: { accessDigest: string; created: boolean; duplicateRefused: boolean }[]): Promise<void> {
     const grants = t.app.get(GrantRepository);
-    const grant: OAuthGrant = { id: randomUUID(), clientId: 'host_writes_service', userId: null, scope: ['read'], createdAt: new Date(), revokedAt: null, revokedReason: null };
+    const grant: OAuthGrant = { id: randomUUID(), clientId: 'host_writes_service', userId: null, grantType: 'client_credentials', scope: ['read'], createdAt: new Date(), revokedAt: null, revokedReason: null };
     const accessToken = (): AccessTokenRecord => ({
       digest: randomBytes(32).toString('hex'),
       grantId: grant.id,

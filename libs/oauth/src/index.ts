@@ -35,6 +35,7 @@ export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/o
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
 export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
 export type { IntrospectionResponse } from './introspection/introspection.service';
+export { UserRevocationService } from './revocation/user-revocation.service';
 export { OAUTH_OPENAPI_SECURITY, oauthOpenApi, type OAuthOpenApi, type OAuthOpenApiOptions, type OpenApiJsonObject } from './openapi/oauth-openapi';
 
 export { generateOpaqueToken } from './crypto/opaque-token';
@@ -52,7 +53,7 @@ export type { TokenResponse } from './token/token-response';
 
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
 export { ClientRepository, type OAuthClient } from './repositories/client.repository';
-export { GrantRepository, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
+export { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
 export {
   AttemptCounterRepository,
   type AttemptCounterKind,

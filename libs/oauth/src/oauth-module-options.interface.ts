@@ -21,6 +21,13 @@ export interface OAuthModuleOptions {
   refreshTokenTtl?: number;
   // `string & {}` below keeps the built-in names suggested while it accepts the host's.
   /**
+   * Absolute lifetime of a login, in seconds: once this long has passed since the password (or other) grant that
+   * started a token family, its refresh token no longer rotates and the user must sign in again, however often
+   * the client refreshed. Refresh tokens issued near the end are cut to it. `0` sets no limit.
+   * @default 0
+   */
+  refreshTokenAbsoluteTtl?: number;
+  /**
    * Grant types the token endpoint accepts, among the registered ones (the built-in grants and the host's
    * `grantHandlers`); any other is `unsupported_grant_type`. A client still needs each one in its own list of
    * grants.

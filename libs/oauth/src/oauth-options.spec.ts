@@ -70,6 +70,15 @@ describe('resolveOAuthOptions', () => {
     expect(() => resolveOAuthOptions({ refreshTokenTtl: ttl })).toThrow(/refreshTokenTtl/);
   });
 
+  it('sets no absolute login lifetime by default, and takes 0 or a whole number of seconds', () => {
+    expect(resolveOAuthOptions().refreshTokenAbsoluteTtl).toBe(0);
+    expect(resolveOAuthOptions({ refreshTokenAbsoluteTtl: 86400 }).refreshTokenAbsoluteTtl).toBe(86400);
+  });
+
+  it.each([-1, 0.5, Number.NaN])('refuses an absolute login lifetime of %p', (ttl) => {
+    expect(() => resolveOAuthOptions({ refreshTokenAbsoluteTtl: ttl })).toThrow(/refreshTokenAbsoluteTtl/);
+  });
+
   it('refuses a lifetime given as a string, as it would be read from the environment', () => {
     expect(() => resolveOAuthOptions({ accessTokenTtl: '3600' as unknown as number })).toThrow(MisconfigurationError);
   });

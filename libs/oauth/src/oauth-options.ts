@@ -10,6 +10,7 @@ import { isScopeToken } from './scope/scope';
 const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
+  refreshTokenAbsoluteTtl: 0,
   realm: 'oauth',
   issuer: undefined,
   scopesSupported: [],
@@ -53,6 +54,7 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registered
     throw new MisconfigurationError(`OAuthModule: hashConcurrency must be a positive whole number, got ${String(resolved.hashConcurrency)}`);
   }
   const numbers = [
+    'refreshTokenAbsoluteTtl',
     'loginMaxFailures',
     'loginLockSeconds',
     'clientMaxFailures',

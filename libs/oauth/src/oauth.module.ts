@@ -26,6 +26,7 @@ import { MetadataController } from './metadata/metadata.controller';
 import { RoutePaths } from './metadata/route-paths';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
+import { UserRevocationService } from './revocation/user-revocation.service';
 import { AttemptThrottle } from './throttle/attempt-throttle';
 import { ClientThrottle } from './throttle/client-throttle';
 import { LoginThrottle } from './throttle/login-throttle';
@@ -75,6 +76,7 @@ import { TokenService } from './token/token.service';
     ClientPostStrategy,
     TokenFinder,
     RevocationService,
+    UserRevocationService,
     IntrospectionService,
     AccessTokenVerifier,
     AccessTokenCache,
@@ -82,6 +84,6 @@ import { TokenService } from './token/token.service';
     OAuthClientAdminService,
     RoutePaths,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter, OAuthGrantRegistry, OAuthClientAdminService],
+  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter, OAuthGrantRegistry, OAuthClientAdminService, UserRevocationService],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

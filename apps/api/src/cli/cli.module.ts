@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OAuthClientAdminModule } from '@nest-oauth/server';
+import { OAuthClientAdminModule, UserRevocationService } from '@nest-oauth/server';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
@@ -24,7 +24,8 @@ export class CliModule {
         // As AppModule registers OAuthModule: the same grants (the built-in ones) and secret hashing cost.
         OAuthClientAdminModule.register({ storage: OAuthTypeOrmModule.forFeature(), clientSecretHash: { cost: config.passwordHashCost } }),
       ],
-      providers: [TokenPurgeService, UserAccountsService],
+      // UserRevocationService without OAuthModule: this process serves no tokens, so it has no cache to empty.
+      providers: [TokenPurgeService, UserAccountsService, UserRevocationService],
     };
   }
 }

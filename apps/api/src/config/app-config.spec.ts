@@ -103,3 +103,14 @@ describe('loadAppConfig: OAUTH_SCOPES_SUPPORTED', () => {
     expect(problemsOf({ OAUTH_SCOPES_SUPPORTED: value })).toContain('OAUTH_SCOPES_SUPPORTED must be scope names separated by spaces');
   });
 });
+
+describe('loadAppConfig: OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL', () => {
+  it('is 0 (no limit) unless set, and takes a whole number of seconds', () => {
+    expect(loadAppConfig({}).oauth.refreshTokenAbsoluteTtl).toBe(0);
+    expect(loadAppConfig({ OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL: '7776000' }).oauth.refreshTokenAbsoluteTtl).toBe(7776000);
+  });
+
+  it.each(['-1', '1.5', 'forever'])('refuses %s', (value) => {
+    expect(problemsOf({ OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL: value })).toContain(`OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL must be a whole number`);
+  });
+});

@@ -19,6 +19,8 @@ export interface AppConfig {
   oauth: {
     accessTokenTtl: number;
     refreshTokenTtl: number;
+    /** See `OAuthModuleOptions.refreshTokenAbsoluteTtl`; 0, the default, sets no limit. */
+    refreshTokenAbsoluteTtl: number;
     issuer?: string;
     /** `scopes_supported` of the metadata (`OAUTH_SCOPES_SUPPORTED`); empty leaves the field out. */
     scopesSupported: string[];
@@ -91,6 +93,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     oauth: {
       accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
       refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
+      refreshTokenAbsoluteTtl: integer('OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL', 0, 0),
       issuer: parseIssuer(env.OAUTH_ISSUER, problems),
       scopesSupported: parseScopes('OAUTH_SCOPES_SUPPORTED', env.OAUTH_SCOPES_SUPPORTED, problems),
       loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GrantRepository } from '@nest-oauth/server';
+import { UserRevocationService } from '@nest-oauth/server';
 import type { NewUser } from './users.service';
 import { UsersService } from './users.service';
 import type { User } from './user.entity';
@@ -18,13 +18,14 @@ export interface SessionsEnded {
 
 /**
  * Account operations that touch both the users and their OAuth grants: disabling an account or changing its
- * password must also end every session it has, at once, not when the tokens happen to expire.
+ * password must also end every session it has, at once, not when the tokens happen to expire, including logins
+ * still in flight (see `UserRevocationService`).
  */
 @Injectable()
 export class UserAccountsService {
   constructor(
     private readonly users: UsersService,
-    private readonly grants: GrantRepository,
+    private readonly revocation: UserRevocationService,
   ) {}
 
   async create(input: NewUser): Promise<User> {
@@ -33,11 +34,14 @@ export class UserAccountsService {
     return this.users.create(input);
   }
 
-  /** Disables the account and revokes every grant of it; repeating it is harmless. */
+  /**
+   * Disables the account and revokes every grant of it; repeating it is harmless. The revocation comes after the
+   * change is stored: a login that read the account before the change is then refused when it stores its grant.
+   */
   async disable(email: string, now = new Date()): Promise<SessionsEnded & { wasDisabled: boolean }> {
     const user = await this.require(email);
     await this.users.setDisabled(user.id, true);
-    const revokedGrants = await this.grants.revokeAllForUser(String(user.id), 'user disabled', now);
+    const revokedGrants = await this.revocation.revokeUser(String(user.id), 'user disabled', now);
     return { user, revokedGrants, wasDisabled: user.disabled };
   }
 
@@ -46,7 +50,7 @@ export class UserAccountsService {
     if (password.length === 0) throw new UserAccountError('The password must not be empty');
     const user = await this.require(email);
     await this.users.setPassword(user.id, password);
-    const revokedGrants = await this.grants.revokeAllForUser(String(user.id), 'password changed', now);
+    const revokedGrants = await this.revocation.revokeUser(String(user.id), 'password changed', now);
     return { user, revokedGrants };
   }
 

@@ -19,7 +19,7 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
     store = new InMemoryOAuthStore();
     const options = resolveOAuthOptions();
     verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(options), new AccessTokenCache(options));
-    grant = { id: 'grant-1', clientId: 'web', userId: 'user-7', scope: ['read', 'write'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
+    grant = { id: 'grant-1', clientId: 'web', userId: 'user-7', grantType: 'password', scope: ['read', 'write'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
     token = generateOpaqueToken();
     store.grants.set(grant.id, grant);
     store.accessTokens.set(digestToken(token), { digest: digestToken(token), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
@@ -77,7 +77,7 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
   let cache: AccessTokenCache;
   let verifier: AccessTokenVerifier;
   let token: string;
-  const grant: OAuthGrant = { id: 'grant-1', clientId: 'web', userId: 'user-7', scope: ['read'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
+  const grant: OAuthGrant = { id: 'grant-1', clientId: 'web', userId: 'user-7', grantType: 'password', scope: ['read'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
 
   beforeEach(() => {
     store = new InMemoryOAuthStore();

@@ -11,7 +11,8 @@ export type OAuthEvent =
   | { type: 'account.locked'; clientId: string; usernameKey: string; lockedUntil: Date }
   /** `clientKey` is the SHA-256 (hex) of the client id, which may be one nobody registered. */
   | { type: 'client.locked'; clientKey: string; lockedUntil: Date }
-  | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string };
+  | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string }
+  | { type: 'user.revoked'; userId: string; reason: string; revokedGrants: number };
 
 /**
  * Where events go. The default logs them; a host replaces it with the `events` extra of `OAuthModule.forRoot`

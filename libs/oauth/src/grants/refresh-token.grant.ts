@@ -36,7 +36,9 @@ export class RefreshTokenGrant implements GrantHandler {
     // token exists would leak it, so every failure here reads the same.
     if (!found || found.grant.clientId !== client.id) throw invalidRefreshToken();
     const { token, grant } = found;
-    if (grant.revokedAt || token.expiresAt <= now) throw invalidRefreshToken();
+    const loginExpiresAt = this.issuer.loginExpiresAt(grant);
+    // The login's absolute lifetime counts too, for tokens issued before it was configured (or shortened).
+    if (grant.revokedAt || token.expiresAt <= now || (loginExpiresAt && loginExpiresAt <= now)) throw invalidRefreshToken();
     if (token.usedAt) {
       const replayed = await this.issuer.replay({ previous: token, previousValue: request.refresh_token, now });
       if (replayed) return replayed;
@@ -48,8 +50,17 @@ export class RefreshTokenGrant implements GrantHandler {
       throw invalidRefreshToken();
     }
     if (grant.userId !== null && !(await this.userLookup?.findById(grant.userId))) throw invalidRefreshToken();
-    // RFC 6749 §6: the new access token may narrow the scope, never widen it; the new refresh token keeps the old one's.
-    const accessScope = resolveScope(request.scope, token.scope, token.scope);
+    // The client's registration may have changed since the login. A family lives on only while the client may
+    // still use the grant that started it (TokenService has checked refresh_token itself) ...
+    if (!client.grants.includes(grant.grantType)) {
+      throw OAuthError.unauthorizedClient(`This client may no longer use the ${grant.grantType} grant this refresh token came from`);
+    }
+    // ... and only with the scopes the client still has (RFC 6749 §6: never beyond what was granted; RFC 9700
+    // §4.14.2: a refresh token is bound to its scope). The refresh token keeps its own scope, as §6 requires,
+    // so each refresh narrows to the client's scopes of that moment.
+    const available = token.scope.filter((scope) => client.scopes.includes(scope));
+    if (available.length === 0) throw OAuthError.invalidScope('None of the scope of this refresh token is available to this client any more');
+    const accessScope = resolveScope(request.scope, available, available);
     return this.issuer.rotate({ grant, previous: token, previousValue: request.refresh_token, accessScope, now });
   }
 }

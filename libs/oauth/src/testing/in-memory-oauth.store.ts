@@ -20,4 +20,6 @@ export class InMemoryOAuthStore {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly attemptCounters: Record<AttemptCounterKind, Map<string, AttemptCounterState>> = { login: new Map(), client: new Map() };
+  /** The user-revocation sequence (see `GrantRepository.userRevocationMark`), and where it stood per user. */
+  readonly userRevocations = { sequence: 0, byUser: new Map<string, number>() };
 }

@@ -8,7 +8,7 @@ import {
   type AttemptSlot,
 } from '../repositories/attempt-counter.repository';
 import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
-import { GrantRepository, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
+import { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
 import { InMemoryOAuthStore } from './in-memory-oauth.store';
 
@@ -83,12 +83,21 @@ export class InMemoryGrantRepository extends GrantRepository {
     super();
   }
 
-  async create(grant: OAuthGrant, tokens: GrantTokens): Promise<void> {
+  async create(grant: OAuthGrant, tokens: GrantTokens, creation: GrantCreation = {}): Promise<boolean> {
+    const { userRevocationMark } = creation;
+    if (grant.userId !== null && userRevocationMark !== undefined) {
+      if ((this.store.userRevocations.byUser.get(grant.userId) ?? 0) > userRevocationMark) return false;
+    }
     if (this.store.grants.has(grant.id)) throw new Error(`grant ${grant.id} exists`);
     refuseTakenDigests(this.store, tokens.accessToken, tokens.refreshToken);
     this.store.grants.set(grant.id, copy(grant));
     this.store.accessTokens.set(tokens.accessToken.digest, copy(tokens.accessToken));
     if (tokens.refreshToken) this.store.refreshTokens.set(tokens.refreshToken.digest, copy(tokens.refreshToken));
+    return true;
+  }
+
+  async userRevocationMark(): Promise<number> {
+    return this.store.userRevocations.sequence;
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<void> {
@@ -96,6 +105,8 @@ export class InMemoryGrantRepository extends GrantRepository {
   }
 
   async revokeAllForUser(userId: string, reason: string, at: Date): Promise<number> {
+    const revocations = this.store.userRevocations;
+    revocations.byUser.set(userId, ++revocations.sequence);
     return this.revokeWhere((grant) => grant.userId === userId, reason, at);
   }
 

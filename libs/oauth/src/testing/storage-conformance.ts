@@ -103,7 +103,7 @@ function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
 }
 
 function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
-  return { id: randomUUID(), clientId: 'web', userId: 'user-1', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+  return { id: randomUUID(), clientId: 'web', userId: 'user-1', grantType: 'password', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
 }
 
 function newAccessToken(grantId: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {

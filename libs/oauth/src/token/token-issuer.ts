@@ -33,7 +33,9 @@ export class TokenIssuer {
 
   /**
    * Opens a new grant (a new token family) and issues its first tokens. A refresh token comes with them only
-   * when `refreshable` and the client may refresh.
+   * when `refreshable` and the client may refresh. With `userRevocationMark` (see
+   * `GrantRepository.userRevocationMark`, read before the user's credentials were checked), a grant whose user
+   * was revoked since is refused with `invalid_grant`: the credentials checked may be the ones just changed.
    */
   async issueForNewGrant(input: {
     grantType: string;
@@ -41,22 +43,34 @@ export class TokenIssuer {
     userId: string | null;
     scope: string[];
     refreshable: boolean;
+    userRevocationMark?: number;
   }): Promise<TokenResponse> {
     const now = new Date();
     const grant: OAuthGrant = {
       id: randomUUID(),
       clientId: input.client.id,
       userId: input.userId,
+      grantType: input.grantType,
       scope: input.scope,
       createdAt: now,
       revokedAt: null,
       revokedReason: null,
     };
     const access = await this.mintAccessToken(grant, input.scope, now);
-    const refresh = input.refreshable && this.mayRefresh(input.client) ? this.mintRefreshToken(grant.id, null, input.scope, now) : null;
-    await this.grants.create(grant, { accessToken: access.record, refreshToken: refresh?.record ?? null });
+    const refresh = input.refreshable && this.mayRefresh(input.client) ? this.mintRefreshToken(grant, null, input.scope, now) : null;
+    const created = await this.grants.create(grant, { accessToken: access.record, refreshToken: refresh?.record ?? null }, { userRevocationMark: input.userRevocationMark });
+    if (!created) throw OAuthError.invalidGrant('The account changed while signing in; sign in again');
     this.events.emit({ type: 'token.issued', grantType: input.grantType, clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
     return this.response(access, refresh);
+  }
+
+  /**
+   * When the grant's login ends (`refreshTokenAbsoluteTtl` after it was created), after which its refresh
+   * tokens no longer rotate; `null` without that option.
+   */
+  loginExpiresAt(grant: OAuthGrant): Date | null {
+    const absoluteTtl = this.options.refreshTokenAbsoluteTtl;
+    return absoluteTtl > 0 ? new Date(grant.createdAt.getTime() + absoluteTtl * 1000) : null;
   }
 
   /** Replaces a refresh token by a new one and a new access token; fails if another request used it first. */
@@ -70,7 +84,7 @@ export class TokenIssuer {
   }): Promise<TokenResponse> {
     const { grant, previous, accessScope, now } = input;
     const access = await this.mintAccessToken(grant, accessScope, now);
-    const refresh = this.mintRefreshToken(grant.id, previous.digest, previous.scope, now);
+    const refresh = this.mintRefreshToken(grant, previous.digest, previous.scope, now);
     const sealed =
       this.options.refreshTokenReuseGraceSeconds > 0
         ? sealSuccessor(input.previousValue, { accessToken: access.value, refreshToken: refresh.value })
@@ -121,12 +135,14 @@ export class TokenIssuer {
     return { value, record: { digest: digestToken(value), grantId: grant.id, scope, expiresAt, createdAt: now } };
   }
 
-  private mintRefreshToken(grantId: string, parentDigest: string | null, scope: string[], now: Date): Minted<RefreshTokenRecord> {
+  private mintRefreshToken(grant: OAuthGrant, parentDigest: string | null, scope: string[], now: Date): Minted<RefreshTokenRecord> {
     const value = generateOpaqueToken();
-    const expiresAt = new Date(now.getTime() + this.options.refreshTokenTtl * 1000);
+    const loginEnds = this.loginExpiresAt(grant)?.getTime() ?? Infinity;
+    // Never past the login's end, so that purging expired tokens also takes the ones of ended logins.
+    const expiresAt = new Date(Math.min(now.getTime() + this.options.refreshTokenTtl * 1000, loginEnds));
     return {
       value,
-      record: { digest: digestToken(value), grantId, parentDigest, scope, expiresAt, usedAt: null, sealedSuccessor: null, createdAt: now },
+      record: { digest: digestToken(value), grantId: grant.id, parentDigest, scope, expiresAt, usedAt: null, sealedSuccessor: null, createdAt: now },
     };
   }
 

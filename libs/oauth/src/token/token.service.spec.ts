@@ -9,6 +9,7 @@ import type { OAuthModuleOptions } from '../oauth-module-options.interface';
 import { OAuthModule } from '../oauth.module';
 import type { OAuthClient } from '../repositories/client.repository';
 import { UserLookup, type OAuthSubject } from '../repositories/user-lookup';
+import { UserRevocationService } from '../revocation/user-revocation.service';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { OAuthInMemoryStorageModule } from '../testing/oauth-in-memory-storage.module';
 import type { TokenRequestDto } from './token-request.dto';
@@ -18,10 +19,21 @@ import { TokenService } from './token.service';
 /** The host's users as the fake lookup sees them; reset before every test. */
 const users = new Map<string, { id: string; password: string; disabled: boolean }>();
 
+/**
+ * When set, `verifyCredentials` reads the user, says so through `reached`, and waits for `release` before it
+ * compares: as a host's lookup reads the password hash and then waits for its turn to hash.
+ */
+let slowCheck: { reached: () => void; release: Promise<void> } | null = null;
+
 class FakeUserLookup extends UserLookup {
   async verifyCredentials(username: string, password: string): Promise<OAuthSubject | null> {
     const user = users.get(username);
-    return user && !user.disabled && user.password === password ? { id: user.id, username } : null;
+    const read = user && { ...user };
+    if (slowCheck) {
+      slowCheck.reached();
+      await slowCheck.release;
+    }
+    return read && !read.disabled && read.password === password ? { id: read.id, username } : null;
   }
 
   async findById(id: string): Promise<OAuthSubject | null> {
@@ -401,6 +413,70 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
       const second = await refresh(web, first.refresh_token!);
       const successor = h.store.refreshTokens.get(digestToken(second.refresh_token!))!;
       expect(successor.expiresAt.getTime() - successor.createdAt.getTime()).toBe(600_000);
+    });
+
+    it("narrows the new access token to the client's scopes of the moment, and refuses a lost one with invalid_scope", async () => {
+      const first = await password(web, { scope: 'read write' });
+      h.store.clients.get('web')!.scopes = ['read', 'admin'];
+      const client = await h.client('web', WEB_SECRET);
+      expect(await oauthError(refresh(client, first.refresh_token!, 'write'))).toMatchObject({ error: 'invalid_scope' });
+      await expect(refresh(client, first.refresh_token!)).resolves.toMatchObject({ scope: 'read' });
+    });
+
+    it('refuses with unauthorized_client once the client may no longer use the grant that opened the family', async () => {
+      const first = await password(web);
+      h.store.clients.get('web')!.grants = ['refresh_token'];
+      expect(await oauthError(refresh(await h.client('web', WEB_SECRET), first.refresh_token!))).toMatchObject({ error: 'unauthorized_client' });
+    });
+  });
+
+  describe('a user revoked while a password login is in flight (UserRevocationService)', () => {
+    let release: () => void;
+    let reached: Promise<void>;
+
+    beforeEach(() => {
+      let reach!: () => void;
+      reached = new Promise((resolve) => (reach = resolve));
+      slowCheck = { reached: reach, release: new Promise((resolve) => (release = resolve)) };
+    });
+    afterEach(() => (slowCheck = null));
+
+    it('refuses, with invalid_grant, a login that checked the credentials before the revocation', async () => {
+      const login = password(web);
+      await reached;
+      users.get('alice')!.password = 'new-pw';
+      await h.moduleRef.get(UserRevocationService).revokeUser('user-alice', 'password changed');
+      release();
+      expect(await oauthError(login)).toMatchObject({ error: 'invalid_grant' });
+      expect([...h.store.grants.values()].filter((grant) => grant.userId === 'user-alice')).toEqual([]);
+    });
+
+    it("lets a login started after the revocation through, and leaves other users' logins alone", async () => {
+      await h.moduleRef.get(UserRevocationService).revokeUser('user-alice', 'password changed');
+      const alice = password(web);
+      await reached;
+      await h.moduleRef.get(UserRevocationService).revokeUser('user-bob', 'user disabled');
+      release();
+      await expect(alice).resolves.toHaveProperty('access_token');
+    });
+  });
+
+  describe('refreshTokenAbsoluteTtl', () => {
+    beforeEach(async () => {
+      await h.moduleRef.close();
+      h = await boot({ accessTokenTtl: 120, refreshTokenTtl: 600, refreshTokenAbsoluteTtl: 1000 });
+      web = await h.client('web', WEB_SECRET);
+    });
+
+    it('cuts refresh tokens to the end of the login, and stops rotation after it with invalid_grant', async () => {
+      const first = await password(web);
+      const grant = [...h.store.grants.values()][0];
+      grant.createdAt = new Date(Date.now() - 900_000);
+      const second = await refresh(web, first.refresh_token!);
+      expect(h.store.refreshTokens.get(digestToken(second.refresh_token!))!.expiresAt).toEqual(new Date(grant.createdAt.getTime() + 1_000_000));
+
+      grant.createdAt = new Date(Date.now() - 1_000_000);
+      expect(await oauthError(refresh(web, second.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
     });
   });
 });

@@ -5,9 +5,11 @@ export {
   OAuthAccessTokenEntity,
   OAuthClientEntity,
   OAuthClientFailureEntity,
+  OAuthCounterEntity,
   OAuthGrantEntity,
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
+  OAuthUserRevocationEntity,
 } from './entities';
 export { OAUTH_MIGRATIONS } from './migrations';
 export { OAuthTypeOrmModule } from './oauth-typeorm.module';

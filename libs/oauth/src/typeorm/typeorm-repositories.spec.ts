@@ -19,7 +19,7 @@ const NOW = new Date('2030-05-06T07:08:09.123Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
-  return { id: randomUUID(), clientId: 'web', userId: 'user-1', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+  return { id: randomUUID(), clientId: 'web', userId: 'user-1', grantType: 'password', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
 }
 
 function newAccessToken(grantId: string, scope = ['read', 'write'], createdAt = NOW): AccessTokenRecord {
@@ -234,6 +234,48 @@ describe('TypeORM repositories (sqlite)', () => {
     it('does nothing for an unknown grant', async () => {
       await expect(grants.revoke(randomUUID(), 'logout', NOW)).resolves.toBeUndefined();
       await expect(dataSource.getRepository(OAuthGrantEntity).count()).resolves.toBe(0);
+    });
+  });
+
+  describe('TypeOrmGrantRepository: the user-revocation mark', () => {
+    it('starts at 0 and advances with every revokeAllForUser, whether or not the user had grants', async () => {
+      await expect(grants.userRevocationMark()).resolves.toBe(0);
+      await grants.revokeAllForUser('user-1', 'password changed', NOW);
+      await grants.revokeAllForUser('user-2', 'user disabled', NOW);
+      await expect(grants.userRevocationMark()).resolves.toBe(2);
+    });
+
+    it("refuses a user's grant against a mark from before that user's revocation, storing nothing", async () => {
+      const mark = await grants.userRevocationMark();
+      await grants.revokeAllForUser('user-1', 'password changed', NOW);
+      const grant = newGrant();
+      const access = newAccessToken(grant.id);
+      await expect(grants.create(grant, { accessToken: access, refreshToken: newRefreshToken(grant.id) }, { userRevocationMark: mark })).resolves.toBe(false);
+      await expect(accessTokens.findByDigest(access.digest)).resolves.toBeNull();
+      await expect(dataSource.getRepository(OAuthGrantEntity).count()).resolves.toBe(0);
+    });
+
+    it("stores grants against a later mark, of other users, of no user, or given no mark at all", async () => {
+      const before = await grants.userRevocationMark();
+      await grants.revokeAllForUser('user-1', 'password changed', NOW);
+      const after = await grants.userRevocationMark();
+      const cases: [OAuthGrant, number | undefined][] = [
+        [newGrant(), after],
+        [newGrant({ userId: 'user-2' }), before],
+        [newGrant({ userId: null, grantType: 'client_credentials' }), before],
+        [newGrant(), undefined],
+      ];
+      for (const [grant, userRevocationMark] of cases) {
+        await expect(grants.create(grant, { accessToken: newAccessToken(grant.id), refreshToken: null }, { userRevocationMark })).resolves.toBe(true);
+      }
+      await expect(dataSource.getRepository(OAuthGrantEntity).count()).resolves.toBe(4);
+    });
+
+    it('records the grant type, and reads it back with the tokens', async () => {
+      const grant = newGrant({ userId: null, grantType: 'client_credentials' });
+      const access = newAccessToken(grant.id);
+      await grants.create(grant, { accessToken: access, refreshToken: null });
+      await expect(accessTokens.findByDigest(access.digest)).resolves.toMatchObject({ grant: { grantType: 'client_credentials', userId: null } });
     });
   });
 

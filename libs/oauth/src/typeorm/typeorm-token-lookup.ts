@@ -37,7 +37,7 @@ export class TokenLookup<TExtra extends object> {
     const columns = [...COMMON_COLUMNS, ...extraColumns];
     this.sql =
       `SELECT ${columns.map((column) => `t.${column} AS t_${column}`).join(', ')}, ` +
-      'g.id AS g_id, g.client_id AS g_client_id, g.user_id AS g_user_id, g.scope AS g_scope, ' +
+      'g.id AS g_id, g.client_id AS g_client_id, g.user_id AS g_user_id, g.grant_type AS g_grant_type, g.scope AS g_scope, ' +
       'g.created_at AS g_created_at, g.revoked_at AS g_revoked_at, g.revoked_reason AS g_revoked_reason ' +
       `FROM ${tokens.table} t INNER JOIN ${grants} g ON g.id = t.grant_id WHERE t.digest = ${tokens.parameter(1)}`;
   }
@@ -61,6 +61,7 @@ export class TokenLookup<TExtra extends object> {
         id: String(row.g_id),
         clientId: String(row.g_client_id),
         userId: row.g_user_id === null ? null : String(row.g_user_id),
+        grantType: String(row.g_grant_type),
         scope: splitList(String(row.g_scope)),
         createdAt: instant(row.g_created_at)!,
         revokedAt: instant(row.g_revoked_at),

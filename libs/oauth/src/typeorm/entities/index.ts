@@ -1,11 +1,22 @@
 import { OAuthAccessTokenEntity } from './oauth-access-token.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientFailureEntity } from './oauth-client-failure.entity';
+import { OAuthCounterEntity } from './oauth-counter.entity';
 import { OAuthGrantEntity } from './oauth-grant.entity';
 import { OAuthLoginAttemptEntity } from './oauth-login-attempt.entity';
 import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity';
+import { OAuthUserRevocationEntity } from './oauth-user-revocation.entity';
 
-export { OAuthAccessTokenEntity, OAuthClientEntity, OAuthClientFailureEntity, OAuthGrantEntity, OAuthLoginAttemptEntity, OAuthRefreshTokenEntity };
+export {
+  OAuthAccessTokenEntity,
+  OAuthClientEntity,
+  OAuthClientFailureEntity,
+  OAuthCounterEntity,
+  OAuthGrantEntity,
+  OAuthLoginAttemptEntity,
+  OAuthRefreshTokenEntity,
+  OAuthUserRevocationEntity,
+};
 
 /** Every entity the module owns; add them to the host's DataSource. */
 export const OAUTH_ENTITIES = [
@@ -15,4 +26,6 @@ export const OAUTH_ENTITIES = [
   OAuthRefreshTokenEntity,
   OAuthLoginAttemptEntity,
   OAuthClientFailureEntity,
+  OAuthCounterEntity,
+  OAuthUserRevocationEntity,
 ];

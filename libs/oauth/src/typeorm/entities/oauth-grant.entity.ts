@@ -16,6 +16,13 @@ export class OAuthGrantEntity {
   @Column({ name: 'user_id', type: 'varchar', length: 128, nullable: true })
   userId: string | null;
 
+  /**
+   * The grant type that opened the grant. The default only fills the rows that existed before this column (all
+   * of them password or client_credentials grants, told apart by `user_id`); every insert names its type.
+   */
+  @Column({ name: 'grant_type', type: 'varchar', length: 64, default: 'password' })
+  grantType: string;
+
   @Column({ type: 'text' })
   scope: string;
 

@@ -1,0 +1,35 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AccessTokenCache } from '../auth/access-token-cache';
+import { OAuthEvents } from '../events/oauth-events';
+import { GrantRepository } from '../repositories/grant.repository';
+
+/**
+ * What a host calls when a user's credentials stop being valid: a new password, a disabled or deleted account.
+ * Call it after that change is committed in the host's own storage.
+ *
+ * Once `revokeUser` returns, no token issued for the old credentials works: every live grant of the user is
+ * revoked, and a password login that checked the old credentials but had not yet stored its grant (it was
+ * waiting to hash, say) is refused when it tries (see `GrantRepository.userRevocationMark`). The limits: a JWT
+ * access token stays valid until it expires, and another instance with `accessTokenCacheSeconds` may accept an
+ * opaque one for up to that long.
+ *
+ * `OAuthModule` provides and exports it. A process that only administers storage, without the module (an admin
+ * CLI on the same database), may list it among its providers next to the storage module.
+ */
+@Injectable()
+export class UserRevocationService {
+  constructor(
+    private readonly grants: GrantRepository,
+    // Absent outside OAuthModule, where there is no cache to empty and no one listening.
+    @Optional() private readonly cache?: AccessTokenCache,
+    @Optional() private readonly events?: OAuthEvents,
+  ) {}
+
+  /** Revokes every grant of the user, and refuses logins already past the credentials check; returns how many grants. */
+  async revokeUser(userId: string, reason: string, now = new Date()): Promise<number> {
+    const revokedGrants = await this.grants.revokeAllForUser(userId, reason, now);
+    this.cache?.clear();
+    this.events?.emit({ type: 'user.revoked', userId, reason, revokedGrants });
+    return revokedGrants;
+  }
+}
