@@ -218,6 +218,21 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       },
     },
     {
+      name: 'ClientRepository.update writes only over the client as it was read; of concurrent updates from one read, one wins',
+      async run({ clients }) {
+        const client = newClient();
+        await clients.create(client);
+        const renamed = { ...client, name: 'renamed', scopes: ['read'], defaultScopes: ['read'] };
+        assert.equal(await clients.update(client, renamed), true);
+        assertSame(await clients.findById(client.id), renamed);
+        assert.equal(await clients.update(client, { ...client, name: 'stale' }), false, 'an update from a stale read is refused');
+        assert.equal(await clients.update({ ...renamed, id: 'nobody' }, { ...renamed, id: 'nobody' }), false);
+        const racing = await Promise.all(Array.from({ length: 5 }, (_, i) => clients.update(renamed, { ...renamed, name: `racer ${i}` })));
+        assert.equal(racing.filter(Boolean).length, 1);
+        assert.equal((await clients.findById(client.id))?.name, `racer ${racing.indexOf(true)}`);
+      },
+    },
+    {
       name: 'GrantRepository.create: the grant and its tokens read back together, to the millisecond',
       async run(storage) {
         const grant = newGrant({ createdAt: later(1) });
@@ -258,6 +273,25 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         assert.equal(await storage.accessTokens.findByDigest(accessToken.digest), null);
         assertSame(await storage.refreshTokens.findByDigest(existing.refreshToken.digest), { token: existing.refreshToken, grant: existing.grant });
         assert.equal(await storage.grants.revokeAllForUser(grant.userId!, 'probe', NOW), 1, 'only the first grant exists');
+      },
+    },
+    {
+      name: 'GrantRepository.create refuses, storing nothing, a grant whose user was revoked after the mark it was checked against',
+      async run(storage) {
+        const before = await storage.grants.userRevocationMark();
+        await storage.grants.revokeAllForUser('ada', 'password_changed', NOW);
+        const after = await storage.grants.userRevocationMark();
+        assert.ok(after > before, 'a user revocation moves the mark');
+
+        const late = newGrant({ userId: 'ada' });
+        const lateToken = newAccessToken(late.id);
+        assert.equal(await storage.grants.create(late, { accessToken: lateToken, refreshToken: null }, { userRevocationMark: before }), false);
+        assert.equal(await storage.accessTokens.findByDigest(lateToken.digest), null);
+
+        const fresh = newGrant({ userId: 'ada' });
+        assert.equal(await storage.grants.create(fresh, { accessToken: newAccessToken(fresh.id), refreshToken: null }, { userRevocationMark: after }), true);
+        const other = newGrant({ userId: 'bob' });
+        assert.equal(await storage.grants.create(other, { accessToken: newAccessToken(other.id), refreshToken: null }, { userRevocationMark: before }), true, 'another user is not affected');
       },
     },
     {
