@@ -54,7 +54,16 @@ describe('the package entry points', () => {
     const { files } = importGraph(join(SRC, 'index.ts'));
     expect([...files].filter((file) => file.startsWith(join(SRC, 'testing')))).toEqual([]);
     const testing = await import('./testing');
-    expect(Object.keys(testing).sort()).toEqual(['InMemoryOAuthStore', 'OAuthInMemoryStorageModule', 'OAuthTestingModule', 'OAuthTestingTokens']);
+    expect(Object.keys(testing).sort()).toEqual([
+      'InMemoryOAuthStore',
+      'OAuthInMemoryStorageModule',
+      'OAuthTestingModule',
+      'OAuthTestingTokens',
+      // The storage conformance suite, for hosts' own repositories.
+      'describeOAuthStorageConformance',
+      'openOAuthStorage',
+      'storageConformanceCases',
+    ]);
   });
 
   it('serves the TypeORM storage from the typeorm entry, on the same repository classes as the core', async () => {
