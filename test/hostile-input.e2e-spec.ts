@@ -7,7 +7,8 @@ import { basicAuth, DEMO, startTestApp, type TestApp } from './support/test-app'
 /**
  * Property-based hostile input for the module's three client-facing endpoints: whatever a client sends, the
  * answer is a 4xx with an RFC 6749 §5.2 / RFC 6750 §3.1 error body, never a 5xx, never a stack trace, never a
- * description outside the characters §5.2 allows.
+ * description outside the characters §5.2 allows. Sent in parallel bursts, the same holds, except that the hash
+ * limiter may answer 503 `temporarily_unavailable` with `Retry-After`, the one overload answer the server gives.
  *
  * Requests go over a real socket with `node:http`, not supertest, so that the bytes on the wire are exactly the
  * generated ones: no serializer touches the body, and a missing Content-Type stays missing.

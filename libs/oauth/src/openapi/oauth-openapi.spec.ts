@@ -34,6 +34,9 @@ describe('oauthOpenApi', () => {
       expect(Object.keys(operation.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
       // client_secret_basic, or client_secret_post (nothing in the Authorization header).
       expect(operation.security).toEqual([{ [OAUTH_OPENAPI_SECURITY.clientBasic]: [] }, {}]);
+      // The hash limiter's refusal, which any client-authenticated request may meet.
+      expect(operation.responses['503'].description).toContain('temporarily_unavailable');
+      expect(Object.keys(operation.responses['503'].headers)).toContain('Retry-After');
     }
   });
 

@@ -70,7 +70,7 @@ const error = (description: string, headers: OpenApiJsonObject = {}): OpenApiJso
 const retryAfter: OpenApiJsonObject = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } };
 const basicChallenge: OpenApiJsonObject = { 'WWW-Authenticate': { description: 'A `Basic` challenge.', schema: { type: 'string' } } };
 
-/** The responses every client-authenticated endpoint shares: bad client, rate limit, oversized body. */
+/** The responses every client-authenticated endpoint shares: bad client, rate limit, oversized body, overload. */
 const clientEndpointErrors: Record<string, OpenApiJsonObject> = {
   '401': error(
     '`invalid_client`: the client credentials are missing or wrong, or too many attempts failed for this client id ' +
@@ -79,6 +79,7 @@ const clientEndpointErrors: Record<string, OpenApiJsonObject> = {
   ),
   '413': error('`invalid_request`: the body is larger than the server accepts.'),
   '429': error('`temporarily_unavailable`: too many requests from this address.', retryAfter),
+  '503': error('`temporarily_unavailable`: the server is computing as many secret and password hashes as it will take; try again.', retryAfter),
 };
 
 /** Where RFC 6749 defines each built-in grant; any other is an extension grant (§4.5). */
