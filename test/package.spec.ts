@@ -1,9 +1,11 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 /*
  * The library as adopters get it: built with `npm run build:lib`, packed with `npm pack`, and installed from the
@@ -18,6 +20,10 @@ import { promisify } from 'node:util';
  * `@nest-oauth/server/testing`, and a password grant, a refresh and a scoped request over HTTP on the TypeORM
  * storage), and serves HTTP from its compiled output under plain Node. test/readme-adoption.spec.ts holds the
  * README to these apps.
+ *
+ * The apps keep their data in PostgreSQL, as the TypeORM storage wants a database with a connection pool: each app
+ * gets a schema of its own in the database at TEST_POSTGRES_URL, emptied before every step that boots it. Without
+ * TEST_POSTGRES_URL this file is skipped.
  */
 
 const ROOT = join(__dirname, '..');
@@ -25,6 +31,21 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'libs/oauth/package.json'), '
 const WORK_PREFIX = join(realpathSync(tmpdir()), 'nest-oauth-package-');
 /** A step of an install or a test run: far above what it takes on a loaded machine, and still bounded. */
 const STEP_MS = 900_000;
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
+
+if (!POSTGRES_URL) {
+  console.log('Packaging test SKIPPED: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run it.');
+}
+
+async function onPostgres(sql: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 interface Consumer {
   /** Its directory under test/consumers/. */
@@ -48,9 +69,9 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 const RUN_OPTIONS = { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: STEP_MS } as const;
 
 /** Runs a command to its end; its output, or an error that shows all of it. */
-function run(command: string, args: string[], cwd: string): string {
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(command, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...RUN_OPTIONS });
+    return execFileSync(command, args, { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], ...RUN_OPTIONS });
   } catch (error) {
     throw failure(command, args, cwd, error);
   }
@@ -71,11 +92,11 @@ function failure(command: string, args: string[], cwd: string, error: unknown): 
 }
 
 /** Like `run`, with stderr kept apart: test runners report there. */
-function runCapturingAll(command: string, args: string[], cwd: string): string {
-  return run('sh', ['-c', `"$0" "$@" 2>&1`, command, ...args], cwd);
+function runCapturingAll(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  return run('sh', ['-c', `"$0" "$@" 2>&1`, command, ...args], cwd, env);
 }
 
-describe(`the packed ${PACKAGE.name}`, () => {
+(POSTGRES_URL ? describe : describe.skip)(`the packed ${PACKAGE.name}`, () => {
   let work: string;
   let tarball: string;
   let packedFiles: string[];
@@ -118,6 +139,11 @@ describe(`the packed ${PACKAGE.name}`, () => {
   describe.each(CONSUMERS)('in the $name consumer app', (consumer) => {
     let appDir: string;
     let server: ChildProcess | undefined;
+    const schema = `package_${consumer.name.replace(/\W/g, '_')}_${randomBytes(6).toString('hex')}`;
+    /** What the app reads to reach its database. */
+    const databaseEnv = { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
+    /** Each boot starts on an empty schema, as the specs register the same client and user every run. */
+    const emptySchema = () => onPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
 
     beforeAll(() => {
       appDir = join(work, consumer.name);
@@ -129,6 +155,7 @@ describe(`the packed ${PACKAGE.name}`, () => {
         server.kill();
         await exited;
       }
+      await onPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     });
 
     it(`runs Nest ${consumer.nestMajor} and the installed package, for import and for require`, () => {
@@ -162,8 +189,9 @@ describe(`the packed ${PACKAGE.name}`, () => {
       run('npm', ['run', 'typecheck'], appDir);
     }, STEP_MS);
 
-    it.each(consumer.testScripts)('passes its specs with `npm run %s`', (script) => {
-      const output = runCapturingAll('npm', ['run', script], appDir);
+    it.each(consumer.testScripts)('passes its specs with `npm run %s`', async (script) => {
+      await emptySchema();
+      const output = runCapturingAll('npm', ['run', script], appDir, databaseEnv);
       // Both spec files ran (a runner that finds no spec fails, but one that skips a file would not).
       expect(output).toContain('src/orders/orders.controller.spec.ts');
       expect(output).toContain('test/app.e2e-spec.ts');
@@ -171,7 +199,8 @@ describe(`the packed ${PACKAGE.name}`, () => {
 
     it('serves HTTP from its compiled output under plain Node', async () => {
       run('npm', ['run', 'build'], appDir);
-      server = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env: cleanEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      await emptySchema();
+      server = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env: cleanEnv({ ...databaseEnv, PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       server.stderr!.on('data', (chunk) => (stderr += chunk));
       const url = await new Promise<string>((resolve, reject) => {

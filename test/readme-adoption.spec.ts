@@ -17,7 +17,7 @@ const NEST11 = 'test/consumers/nest11-cjs';
 const SHOWN = [`${NEST12}/src/app.module.ts`, `${NEST12}/src/orders/orders.controller.ts`, `${NEST12}/src/orders/orders.controller.spec.ts`];
 /** What the Nest starters install, and the apps' own database driver: every other dependency comes from the README. */
 const STARTER_DEPENDENCIES = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs'];
-const APP_OWN_DEPENDENCIES = ['sql.js'];
+const APP_OWN_DEPENDENCIES = ['pg'];
 const PACKAGE_NAME = '@nest-oauth/server';
 
 interface MarkedBlock {

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import * as ipaddr from 'ipaddr.js';
+// A default import: ipaddr.js is CommonJS without named exports Node can see, so an ES module namespace would be empty.
+import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors/oauth.error';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
