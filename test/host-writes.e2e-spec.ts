@@ -2,7 +2,7 @@ import { GrantRepository, type AccessTokenRecord, type OAuthGrant } from '@nest-
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { User } from '../apps/api/src/users/user.entity';
-import { basicAuth, createClient, DEMO, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
+import { basicAuth, createClient, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 import { TEST_ON_POSTGRES } from './support/test-database';
 
 /**

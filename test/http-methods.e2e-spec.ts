@@ -105,7 +105,7 @@ describe.each([
   it('never repeats a query string in any answer, whatever the method and path', async () => {
     const paths = fc.oneof(
       fc.constantFrom('/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth', '/oauth/', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/me', '/health', '/docs-json', '/docs', '/docs/', '/', '/x'),
-      fc.stringMatching(/^\/[a-z0-9._~\/-]{0,30}$/),
+      fc.stringMatching(/^\/[a-z0-9._~/-]{0,30}$/),
     );
     const methods = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'SEARCH', 'TRACE');
     const marker = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/).map((value) => `Q${value}`);

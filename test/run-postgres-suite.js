@@ -6,8 +6,8 @@ if (!process.env.TEST_POSTGRES_URL) {
   console.log('PostgreSQL end-to-end specs SKIPPED: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run them.');
   process.exit(0);
 }
-const jest = require.resolve('jest/bin/jest');
-const result = spawnSync(process.execPath, [jest, '--config', 'test/jest-e2e.config.js', ...process.argv.slice(2)], {
+const jestBin = require.resolve('jest/bin/jest');
+const result = spawnSync(process.execPath, [jestBin, '--config', 'test/jest-e2e.config.js', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, TEST_DATABASE: 'postgres' },
 });

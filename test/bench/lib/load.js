@@ -10,7 +10,6 @@
  */
 
 const autocannon = require('autocannon');
-const { performance } = require('node:perf_hooks');
 const { latencySummary } = require('./stats');
 
 /**

@@ -65,6 +65,7 @@ export interface OAuthClientRevocation {
 const VSCHARS = /^[\x20-\x7e]+$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** C0 and C1 controls: a name is printed on operators' terminals, where these would move the cursor or worse. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** The `oauth_clients` column sizes. */
 const MAX_ID = 128;

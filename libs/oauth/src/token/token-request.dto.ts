@@ -8,6 +8,7 @@ export const EmptyAsOmitted = () => Transform(({ value }) => (value === '' ? und
  * No parameter may hold a NUL character: no OAuth value contains one, and PostgreSQL refuses NUL in text, which
  * would turn a client's garbage into a server error.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const NoNul = () => Matches(/^[^\u0000]*$/);
 
 /**
