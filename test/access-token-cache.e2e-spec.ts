@@ -27,7 +27,8 @@ describe('validated access-token cache (OAUTH_ACCESS_TOKEN_CACHE_SECONDS)', () =
 
   type Target = TestApp['http'] | string;
   const me = (target: Target, accessToken: string) => request(target).get('/me').set('Authorization', `Bearer ${accessToken}`);
-  const revoke = (target: Target, token: string) => request(target).post('/oauth/revoke').set('Authorization', DEMO.basic).type('form').send({ token });
+  const revoke = (target: Target, token: string) =>
+    request(target).post('/oauth/revoke').set('Authorization', DEMO.basic).type('form').send({ token });
 
   /** Tokens whose validation this instance has just remembered. */
   async function cachedLogin() {

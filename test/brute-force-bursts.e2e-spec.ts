@@ -52,7 +52,11 @@ describe('brute force in bursts', () => {
    * Waits until the counter of `key` in `table` has no slot left (which the server records as the requests
    * arrive, before it hashes anything), or until a response of the burst has arrived, whichever comes first.
    */
-  async function untilSlotsAreTaken(table: 'oauth_login_attempts' | 'oauth_client_failures', key: string, firstAnswered: () => boolean): Promise<void> {
+  async function untilSlotsAreTaken(
+    table: 'oauth_login_attempts' | 'oauth_client_failures',
+    key: string,
+    firstAnswered: () => boolean,
+  ): Promise<void> {
     const column = table === 'oauth_login_attempts' ? 'username_key' : 'client_key';
     for (;;) {
       const [row] = await t.sql<{ failures: number | string }>(`SELECT failures FROM ${table} WHERE ${column} = ?`, [key]);

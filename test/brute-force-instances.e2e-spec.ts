@@ -48,7 +48,13 @@ describeOnPostgres('brute force spread over two instances on one PostgreSQL data
   const login = (app: AppProcess, password: string, authorization = DEMO.basic) =>
     token(app, authorization, { grant_type: 'password', username: DEMO.username, password });
   const answersOf = async (responses: Response[]) =>
-    Promise.all(responses.map(async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: string } })));
+    Promise.all(
+      responses.map(async (response) => ({
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: (await response.json()) as { error?: string },
+      })),
+    );
 
   it(`checks at most ${MAX_FAILURES} of 40 parallel wrong passwords for one username, whichever instance each reaches`, async () => {
     // Both instances authenticate the client once first, so the burst measures the password check alone.

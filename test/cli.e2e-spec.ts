@@ -101,7 +101,19 @@ describe('admin CLI', () => {
   describe('client:create', () => {
     it('creates a client that, with a user created by user:create, completes a password grant on the real app', async () => {
       const created = await ok(['client:create', '--id', 'mobile', '--scopes', 'read write', '--default-scopes', 'read', '--name', 'Mobile app']);
-      await ok(['user:create', '--email', 'Ada@Example.org', '--password', 'correct horse', '--firstname', 'Ada', '--lastname', 'Lovelace', '--roles', 'USER,ADMIN']);
+      await ok([
+        'user:create',
+        '--email',
+        'Ada@Example.org',
+        '--password',
+        'correct horse',
+        '--firstname',
+        'Ada',
+        '--lastname',
+        'Lovelace',
+        '--roles',
+        'USER,ADMIN',
+      ]);
       const secret = generatedSecret(created);
       const t = await app();
 
@@ -111,7 +123,13 @@ describe('admin CLI', () => {
       expect(granted.body.scope).toBe('read');
       const profile = await me(t, granted.body.access_token);
       expect(profile.status).toBe(200);
-      expect(profile.body).toEqual({ id: expect.any(Number), email: 'ada@example.org', firstname: 'Ada', lastname: 'Lovelace', roles: ['USER', 'ADMIN'] });
+      expect(profile.body).toEqual({
+        id: expect.any(Number),
+        email: 'ada@example.org',
+        firstname: 'Ada',
+        lastname: 'Lovelace',
+        roles: ['USER', 'ADMIN'],
+      });
 
       // Scopes beyond --scopes are refused; those within are granted.
       expect((await login(t, 'mobile', secret, 'ada@example.org', 'correct horse', { scope: 'read write' })).body.scope).toBe('read write');
@@ -167,14 +185,34 @@ describe('admin CLI', () => {
       ['an invalid scope', ['--id', 'x', '--scopes', 'read wr"ite'], /invalid scope "wr\\"ite".*RFC 6749 section 3\.3/],
       ['a backslash in a scope', ['--id', 'x', '--scopes', 'a\\b'], /invalid scope/],
       ['no scope at all', ['--id', 'x', '--scopes', '  '], /at least one scope is required/],
-      ['an unknown grant', ['--id', 'x', '--scopes', 'read', '--grants', 'password,implicit'], /unknown grant type "implicit".*allowed: password, refresh_token, client_credentials/],
-      ['default scopes outside the scopes', ['--id', 'x', '--scopes', 'read', '--default-scopes', 'read write'], /--default-scopes: default scopes write not among the scopes \(read\)/],
+      [
+        'an unknown grant',
+        ['--id', 'x', '--scopes', 'read', '--grants', 'password,implicit'],
+        /unknown grant type "implicit".*allowed: password, refresh_token, client_credentials/,
+      ],
+      [
+        'default scopes outside the scopes',
+        ['--id', 'x', '--scopes', 'read', '--default-scopes', 'read write'],
+        /--default-scopes: default scopes write not among the scopes \(read\)/,
+      ],
       // RFC 6749 Appendix A.1: a client id is VSCHARs (%x20-7E), spaces included; these are not.
-      ['a client id with a non-ASCII letter', ['--id', 'café', '--scopes', 'read'], /^error: --id: a client id is 1 to 128 printable ASCII characters/],
+      [
+        'a client id with a non-ASCII letter',
+        ['--id', 'café', '--scopes', 'read'],
+        /^error: --id: a client id is 1 to 128 printable ASCII characters/,
+      ],
       ['a client id with a tab', ['--id', 'my\tapp', '--scopes', 'read'], /^error: --id: .*RFC 6749 Appendix A\.1/],
       ['a client id of 129 characters', ['--id', 'x'.repeat(129), '--scopes', 'read'], /^error: --id: a client id is 1 to 128/],
-      ['a secret with a line break', ['--id', 'x', '--scopes', 'read', '--secret', 'two\nlines'], /^error: --secret: a client secret is 1 to 512 printable ASCII characters/],
-      ['a name with a control character', ['--id', 'x', '--scopes', 'read', '--name', 'bell\u0007'], /^error: --name: a name must not contain control characters/],
+      [
+        'a secret with a line break',
+        ['--id', 'x', '--scopes', 'read', '--secret', 'two\nlines'],
+        /^error: --secret: a client secret is 1 to 512 printable ASCII characters/,
+      ],
+      [
+        'a name with a control character',
+        ['--id', 'x', '--scopes', 'read', '--name', 'bell\u0007'],
+        /^error: --name: a name must not contain control characters/,
+      ],
       ['a missing --id', ['--scopes', 'read'], /required option '--id <id>' not specified/],
       ['a missing --scopes', ['--id', 'x'], /required option '--scopes <scopes>' not specified/],
       ['an unknown option', ['--id', 'x', '--scopes', 'read', '--colour', 'red'], /unknown option '--colour'/],
@@ -221,7 +259,9 @@ describe('admin CLI', () => {
   });
 
   it('client:list shows ids, names, grants and scopes, but no secret and no hash', async () => {
-    const secret = generatedSecret(await ok(['client:create', '--id', 'gen', '--scopes', 'read write', '--default-scopes', 'read', '--name', 'Generated']));
+    const secret = generatedSecret(
+      await ok(['client:create', '--id', 'gen', '--scopes', 'read write', '--default-scopes', 'read', '--name', 'Generated']),
+    );
     await ok(['client:create', '--id', 'typed', '--secret', 'typed-secret', '--scopes', 'read', '--grants', 'client_credentials']);
 
     const stdout = await ok(['client:list']);
@@ -235,7 +275,7 @@ describe('admin CLI', () => {
     for (const hidden of [secret, 'typed-secret', ...hashes, 'sha256$', 'scrypt$']) expect(stdout).not.toContain(hidden);
   });
 
-  it("client:delete deletes the client and revokes its grants, so its tokens stop working at once", async () => {
+  it('client:delete deletes the client and revokes its grants, so its tokens stop working at once', async () => {
     const { secret, email, password } = await clientAndUser();
     const t = await app();
     const granted = await login(t, 'cli_app', secret, email, password);
@@ -258,11 +298,22 @@ describe('admin CLI', () => {
       const t = await app();
 
       // Basic: "a+x%3A%2541%2By" before base64, so neither the space nor the colon is taken literally.
-      const basic = await request(t.http).post('/oauth/token').set('Authorization', basicAuth('a x:%41+y', secret)).type('form').send({ grant_type: 'client_credentials' });
+      const basic = await request(t.http)
+        .post('/oauth/token')
+        .set('Authorization', basicAuth('a x:%41+y', secret))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
       expect({ status: basic.status, body: basic.body }).toMatchObject({ status: 200, body: { token_type: 'bearer', scope: 'read' } });
-      const post = await request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'a x:%41+y', client_secret: secret });
+      const post = await request(t.http)
+        .post('/oauth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: 'a x:%41+y', client_secret: secret });
       expect(post.status).toBe(200);
-      const introspected = await request(t.http).post('/oauth/introspect').set('Authorization', basicAuth('a x:%41+y', secret)).type('form').send({ token: post.body.access_token });
+      const introspected = await request(t.http)
+        .post('/oauth/introspect')
+        .set('Authorization', basicAuth('a x:%41+y', secret))
+        .type('form')
+        .send({ token: post.body.access_token });
       expect(introspected.body).toMatchObject({ active: true, client_id: 'a x:%41+y' });
 
       const granted = await login(t, 'a x:%41+y', secret, 'ada@example.org', 'pw');
@@ -285,7 +336,8 @@ describe('admin CLI', () => {
     const secret = generatedSecret(await ok(['client:create', '--id', 'app', '--scopes', 'read', '--grants', 'password']));
     await ok(['user:create', '--email', 'ada@example.org', '--password', 'pw']);
     const t = await app();
-    const clientCredentials = () => request(t.http).post('/oauth/token').set('Authorization', basicAuth('app', secret)).type('form').send({ grant_type: 'client_credentials' });
+    const clientCredentials = () =>
+      request(t.http).post('/oauth/token').set('Authorization', basicAuth('app', secret)).type('form').send({ grant_type: 'client_credentials' });
     const before = await login(t, 'app', secret, 'ada@example.org', 'pw');
     expect(before.status).toBe(200);
     expect((await login(t, 'app', secret, 'ada@example.org', 'pw', { scope: 'write' })).body.error).toBe('invalid_scope');
@@ -299,7 +351,10 @@ describe('admin CLI', () => {
     // Not revoked: the token from before the change still works.
     expect((await me(t, before.body.access_token)).status).toBe(200);
 
-    expectRefused(await cli(['client:update', '--id', 'app', '--scopes', 'write']), /^error: --default-scopes: default scopes read not among the scopes \(write\); change the default scopes too\n$/);
+    expectRefused(
+      await cli(['client:update', '--id', 'app', '--scopes', 'write']),
+      /^error: --default-scopes: default scopes read not among the scopes \(write\); change the default scopes too\n$/,
+    );
     expectRefused(await cli(['client:update', '--id', 'app', '--grants', 'password,implicit']), /^error: --grants: unknown grant type "implicit"/);
     expectRefused(await cli(['client:update', '--id', 'app']), /^error: nothing to change/);
     expectRefused(await cli(['client:update', '--id', 'nobody', '--name', 'x']), /^error: No client with id "nobody"\n$/);
@@ -358,9 +413,15 @@ describe('admin CLI', () => {
 
     it('refuses a duplicate email, an invalid email and an invalid role', async () => {
       await ok(['user:create', '--email', 'ada@example.org', '--password', 'pw']);
-      expectRefused(await cli(['user:create', '--email', 'ADA@example.org', '--password', 'pw']), /A user with email "ADA@example.org" already exists/);
+      expectRefused(
+        await cli(['user:create', '--email', 'ADA@example.org', '--password', 'pw']),
+        /A user with email "ADA@example.org" already exists/,
+      );
       expectRefused(await cli(['user:create', '--email', 'not-an-email', '--password', 'pw']), /--email <email>.*not an email address/);
-      expectRefused(await cli(['user:create', '--email', 'bob@example.org', '--password', 'pw', '--roles', 'USER,BAD ROLE']), /invalid role "BAD ROLE"/);
+      expectRefused(
+        await cli(['user:create', '--email', 'bob@example.org', '--password', 'pw', '--roles', 'USER,BAD ROLE']),
+        /invalid role "BAD ROLE"/,
+      );
     });
   });
 
@@ -434,7 +495,12 @@ describe('admin CLI', () => {
     it('deletes expired access and refresh tokens, revoked grants and expired brute-force counters in batches, and prints how many', async () => {
       const { secret, email, password } = await clientAndUser();
       await ok(['user:create', '--email', 'bob@example.org', '--password', 'bobs password']);
-      const shortLived = await app({ OAUTH_ACCESS_TOKEN_TTL: '1', OAUTH_REFRESH_TOKEN_TTL: '1', OAUTH_LOGIN_LOCK_SECONDS: '1', OAUTH_CLIENT_LOCK_SECONDS: '1' });
+      const shortLived = await app({
+        OAUTH_ACCESS_TOKEN_TTL: '1',
+        OAUTH_REFRESH_TOKEN_TTL: '1',
+        OAUTH_LOGIN_LOCK_SECONDS: '1',
+        OAUTH_CLIENT_LOCK_SECONDS: '1',
+      });
       for (let i = 0; i < 2; i++) expect((await login(shortLived, 'cli_app', secret, email, password)).status).toBe(200);
       expect((await login(shortLived, 'cli_app', secret, 'bob@example.org', 'bobs password')).status).toBe(200);
       // Counted with one-second windows: a wrong password for a username, a wrong secret for an unknown client id.
@@ -507,8 +573,11 @@ describe('admin CLI, as a child process', () => {
       }),
     );
     await new Promise<void>((done, fail) =>
-      execFile(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api', '--path', relative(root, tsconfig)], { cwd: root }, (error, stdout, stderr) =>
-        error ? fail(new Error(`nest build failed:\n${stdout}${stderr}`)) : done(),
+      execFile(
+        process.execPath,
+        [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api', '--path', relative(root, tsconfig)],
+        { cwd: root },
+        (error, stdout, stderr) => (error ? fail(new Error(`nest build failed:\n${stdout}${stderr}`)) : done()),
       ),
     );
     mainJs = join(buildDir, 'out/apps/api/src/cli/main.js');

@@ -25,15 +25,29 @@ describe('client administration (OAuthClientAdminService) on the real storage', 
       admin.rotateSecret('busy'),
     ]);
     const secret = (results[3] as { generatedSecret: string }).generatedSecret;
-    expect(await admin.find('busy')).toEqual({ id: 'busy', name: 'Busy app', grants: ['password', 'client_credentials'], scopes: ['read', 'write'], defaultScopes: ['read'] });
+    expect(await admin.find('busy')).toEqual({
+      id: 'busy',
+      name: 'Busy app',
+      grants: ['password', 'client_credentials'],
+      scopes: ['read', 'write'],
+      defaultScopes: ['read'],
+    });
 
-    const granted = await request(t.http).post('/oauth/token').set('Authorization', basicAuth('busy', secret)).type('form').send({ grant_type: 'client_credentials', scope: 'write' });
+    const granted = await request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', basicAuth('busy', secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: 'write' });
     expect({ status: granted.status, scope: granted.body.scope }).toEqual({ status: 200, scope: 'write' });
   });
 
   it('stores a client with a space and a colon in its id, which the app then authenticates', async () => {
     const { generatedSecret } = await admin.create({ id: 'a x:%41+y', grants: ['client_credentials'], scopes: ['read'] });
-    const granted = await request(t.http).post('/oauth/token').set('Authorization', basicAuth('a x:%41+y', generatedSecret!)).type('form').send({ grant_type: 'client_credentials' });
+    const granted = await request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', basicAuth('a x:%41+y', generatedSecret!))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
     expect(granted.status).toBe(200);
     const rows = await t.sql<{ id: string; secret_hash: string }>('SELECT id, secret_hash FROM oauth_clients WHERE id = ?', ['a x:%41+y']);
     expect(rows).toHaveLength(1);

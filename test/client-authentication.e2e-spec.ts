@@ -22,13 +22,19 @@ describe('client authentication (RFC 6749 §2.3)', () => {
   });
 
   it('refuses a wrong client_secret in the body with invalid_client', async () => {
-    const response = await request(t.http).post('/oauth/token').type('form').send({ ...grant, client_id: DEMO.clientId, client_secret: 'nope' });
+    const response = await request(t.http)
+      .post('/oauth/token')
+      .type('form')
+      .send({ ...grant, client_id: DEMO.clientId, client_secret: 'nope' });
     expectOAuthError(response, 401, 'invalid_client');
     expect(response.headers['www-authenticate']).toMatch(/^Basic realm=/);
   });
 
   it('refuses a client_id without a client_secret with invalid_client', async () => {
-    const response = await request(t.http).post('/oauth/token').type('form').send({ ...grant, client_id: DEMO.clientId });
+    const response = await request(t.http)
+      .post('/oauth/token')
+      .type('form')
+      .send({ ...grant, client_id: DEMO.clientId });
     expectOAuthError(response, 401, 'invalid_client');
   });
 
@@ -64,7 +70,11 @@ describe('client_secret_basic (RFC 7617 §2, RFC 6749 §2.3.1)', () => {
 
   const raw = (credentials: string, scheme = 'Basic') => `${scheme} ${Buffer.from(credentials).toString('base64')}`;
   const tokenRequest = (authorization: string, fields: Record<string, string> = {}) =>
-    request(t.http).post('/oauth/token').set('Authorization', authorization).type('form').send({ grant_type: 'password', username: DEMO.username, password: DEMO.password, ...fields });
+    request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', authorization)
+      .type('form')
+      .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password, ...fields });
 
   it('ends the user-id at the first colon: the rest, colons included, is the secret, so "id:secret:junk" is a wrong secret', async () => {
     const response = await tokenRequest(raw(`${DEMO.clientId}:${DEMO.clientSecret}:junk`));
@@ -88,13 +98,24 @@ describe('client_secret_basic (RFC 7617 §2, RFC 6749 §2.3.1)', () => {
 
   it('authenticates a client whose id holds spaces and colons, form-urlencoded in Basic as §2.3.1 asks', async () => {
     const grant = { grant_type: 'client_credentials', scope: 'read' };
-    const encoded = await request(t.http).post('/oauth/token').set('Authorization', basicAuth(oddClient.id, oddClient.secret)).type('form').send(grant);
+    const encoded = await request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', basicAuth(oddClient.id, oddClient.secret))
+      .type('form')
+      .send(grant);
     expect(encoded.status).toBe(200);
     // A secret's colons need no encoding: only the first colon of the credentials separates the id.
     const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-    const rawColons = await request(t.http).post('/oauth/token').set('Authorization', raw(`${encode(oddClient.id)}:${oddClient.secret.replace(/[ +%]/g, encode)}`)).type('form').send(grant);
+    const rawColons = await request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', raw(`${encode(oddClient.id)}:${oddClient.secret.replace(/[ +%]/g, encode)}`))
+      .type('form')
+      .send(grant);
     expect(rawColons.status).toBe(200);
-    const post = await request(t.http).post('/oauth/token').type('form').send({ ...grant, client_id: oddClient.id, client_secret: oddClient.secret });
+    const post = await request(t.http)
+      .post('/oauth/token')
+      .type('form')
+      .send({ ...grant, client_id: oddClient.id, client_secret: oddClient.secret });
     expect(post.status).toBe(200);
   });
 });

@@ -158,7 +158,9 @@ describe('crash safety: SIGKILL under load loses no token that was answered 200'
       await sleep(100);
     }
     child.kill('SIGKILL');
-    throw new Error(`the app did not answer GET /health (exit ${child.exitCode ?? child.signalCode})\n${output.join('').slice(-3000)}\ntsc:\n${build.log.slice(-2000)}`);
+    throw new Error(
+      `the app did not answer GET /health (exit ${child.exitCode ?? child.signalCode})\n${output.join('').slice(-3000)}\ntsc:\n${build.log.slice(-2000)}`,
+    );
   }
 
   const tokenRequest = (base: string, body: Record<string, string>) =>
@@ -245,7 +247,10 @@ describe('crash safety: SIGKILL under load loses no token that was answered 200'
       await Promise.all(
         issued.slice(i, i + 8).map(async ({ chain, index, accessToken }) => {
           const me = await fetch(`${second.base}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
-          if (me.status !== 200) lostAccess.push(`chain ${chain.id} token #${index}${chain.interrupted ? ' (chain interrupted by the kill)' : ''}: GET /me ${me.status} ${await me.text()}`);
+          if (me.status !== 200)
+            lostAccess.push(
+              `chain ${chain.id} token #${index}${chain.interrupted ? ' (chain interrupted by the kill)' : ''}: GET /me ${me.status} ${await me.text()}`,
+            );
           else await me.arrayBuffer();
         }),
       );

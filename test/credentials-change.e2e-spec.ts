@@ -167,8 +167,23 @@ describe(`a grant's creation racing its user's revocation (${TEST_ON_POSTGRES ? 
     const round = async (userId: string, revokeFirst: boolean) => {
       const mark = await grants.userRevocationMark();
       const now = new Date();
-      const grant = { id: randomUUID(), clientId: DEMO.clientId, userId, grantType: 'password', scope: ['read'], createdAt: now, revokedAt: null, revokedReason: null };
-      const accessToken = { digest: digestOf(randomUUID()), grantId: grant.id, scope: ['read'], expiresAt: new Date(now.getTime() + 3_600_000), createdAt: now };
+      const grant = {
+        id: randomUUID(),
+        clientId: DEMO.clientId,
+        userId,
+        grantType: 'password',
+        scope: ['read'],
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+      };
+      const accessToken = {
+        digest: digestOf(randomUUID()),
+        grantId: grant.id,
+        scope: ['read'],
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        createdAt: now,
+      };
       const create = () => grants.create(grant, { accessToken, refreshToken: null }, { userRevocationMark: mark });
       const revoke = () => grants.revokeAllForUser(userId, 'race', now);
       // Started in both orders: sqlite's writes run in the order they were started.

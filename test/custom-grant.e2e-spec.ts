@@ -121,7 +121,11 @@ async function startHostApp(database: TestDatabase, options: OAuthModuleOptions 
 
   let app: INestApplication;
   if (TEST_HTTP_ADAPTER === 'fastify') {
-    const fastifyApp = await NestFactory.create<NestFastifyApplication>(HostModule, new FastifyAdapter(), { logger: false, bodyParser: false, abortOnError: false });
+    const fastifyApp = await NestFactory.create<NestFastifyApplication>(HostModule, new FastifyAdapter(), {
+      logger: false,
+      bodyParser: false,
+      abortOnError: false,
+    });
     await useFastifyFormBodies(fastifyApp, 16 * 1024);
     app = fastifyApp;
   } else {
@@ -146,7 +150,8 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
     app = await startHostApp(database);
     const admin = app.get(OAuthClientAdminService);
     // Client administration takes the host's grant type like a built-in one.
-    deviceSecret = (await admin.create({ id: 'device', grants: [DEMO_GRANT, 'refresh_token'], scopes: ['read', 'write'], defaultScopes: ['read'] })).generatedSecret!;
+    deviceSecret = (await admin.create({ id: 'device', grants: [DEMO_GRANT, 'refresh_token'], scopes: ['read', 'write'], defaultScopes: ['read'] }))
+      .generatedSecret!;
     plainSecret = (await admin.create({ id: 'plain', grants: ['client_credentials'], scopes: ['read'] })).generatedSecret!;
   });
 
@@ -158,11 +163,17 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
   const token = (clientId: string, secret: string, fields: Record<string, string | string[]>) =>
     request(app.getHttpServer()).post('/oauth/token').set('Authorization', basicAuth(clientId, secret)).type('form').send(fields);
 
-  it('issues tokens for its own parameter, which work on the host\'s guarded route and refresh like any other', async () => {
+  it("issues tokens for its own parameter, which work on the host's guarded route and refresh like any other", async () => {
     app.get(DemoCodes).issue('code-1', 'user-7');
     const granted = await token('device', deviceSecret, { grant_type: DEMO_GRANT, demo_code: 'code-1', scope: 'write' });
     expect(granted.status).toBe(200);
-    expect(granted.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', refresh_token: expect.any(String), expires_in: 3600, scope: 'write' });
+    expect(granted.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      refresh_token: expect.any(String),
+      expires_in: 3600,
+      scope: 'write',
+    });
     expect(granted.headers['cache-control']).toBe('no-store');
 
     const who = await request(app.getHttpServer()).get('/whoami').set('Authorization', `Bearer ${granted.body.access_token}`);
@@ -170,7 +181,9 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
 
     const refreshed = await token('device', deviceSecret, { grant_type: 'refresh_token', refresh_token: granted.body.refresh_token });
     expect(refreshed.status).toBe(200);
-    expect((await request(app.getHttpServer()).get('/whoami').set('Authorization', `Bearer ${refreshed.body.access_token}`)).body.userId).toBe('user-7');
+    expect((await request(app.getHttpServer()).get('/whoami').set('Authorization', `Bearer ${refreshed.body.access_token}`)).body.userId).toBe(
+      'user-7',
+    );
 
     // The handler's own rules hold: the code was single-use.
     const again = await token('device', deviceSecret, { grant_type: DEMO_GRANT, demo_code: 'code-1' });
@@ -180,7 +193,10 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
   it('answers a missing or repeated extension parameter with invalid_request (RFC 6749 §3.2, §5.2)', async () => {
     app.get(DemoCodes).issue('code-2', 'user-8');
     const missing = await token('device', deviceSecret, { grant_type: DEMO_GRANT });
-    expect({ status: missing.status, body: missing.body }).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'The demo_code parameter is missing' } });
+    expect({ status: missing.status, body: missing.body }).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: 'The demo_code parameter is missing' },
+    });
     const repeated = await token('device', deviceSecret, { grant_type: DEMO_GRANT, demo_code: ['code-2', 'code-2'] });
     expect({ status: repeated.status, body: repeated.body }).toEqual({
       status: 400,
@@ -220,7 +236,9 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
         .type('form')
         .send({ grant_type: DEMO_GRANT, demo_code: 'code-4' });
       expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 400, error: 'unsupported_grant_type' });
-      expect((await request(narrowed.getHttpServer()).get('/.well-known/oauth-authorization-server')).body.grant_types_supported).toEqual(['client_credentials']);
+      expect((await request(narrowed.getHttpServer()).get('/.well-known/oauth-authorization-server')).body.grant_types_supported).toEqual([
+        'client_credentials',
+      ]);
       await expect(narrowed.get(OAuthClientAdminService).update('plain', { grants: ['client_credentials', DEMO_GRANT] })).resolves.toMatchObject({
         grants: ['client_credentials', DEMO_GRANT],
       });

@@ -25,8 +25,16 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
 
   /** Each query the hot paths and the purge run, as the repositories issue them (parameters as `?`). */
   const hotQueries: [string, string, unknown[]][] = [
-    ['access token by digest, with its grant', 'SELECT * FROM oauth_access_tokens t INNER JOIN oauth_grants g ON g.id = t.grant_id WHERE t.digest = ?', ['x']],
-    ['refresh token by digest, with its grant', 'SELECT * FROM oauth_refresh_tokens t INNER JOIN oauth_grants g ON g.id = t.grant_id WHERE t.digest = ?', ['x']],
+    [
+      'access token by digest, with its grant',
+      'SELECT * FROM oauth_access_tokens t INNER JOIN oauth_grants g ON g.id = t.grant_id WHERE t.digest = ?',
+      ['x'],
+    ],
+    [
+      'refresh token by digest, with its grant',
+      'SELECT * FROM oauth_refresh_tokens t INNER JOIN oauth_grants g ON g.id = t.grant_id WHERE t.digest = ?',
+      ['x'],
+    ],
     ['rotation claim', 'UPDATE oauth_refresh_tokens SET used_at = ? WHERE digest = ? AND used_at IS NULL', [1, 'x']],
     ['grants of a user (disable, new password)', 'UPDATE oauth_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [1, 'u']],
     ['grants of a client (client deleted)', 'UPDATE oauth_grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL', [1, 'c']],
@@ -74,11 +82,26 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
       await before.initialize();
       await before.runMigrations();
       const sql = (query: string, parameters: unknown[]) => before.query(portableSql(query), parameters);
-      for (const [id, userId] of [['user-grant', '42'], ['client-grant', null]]) {
+      for (const [id, userId] of [
+        ['user-grant', '42'],
+        ['client-grant', null],
+      ]) {
         await sql('INSERT INTO oauth_grants (id, client_id, user_id, scope, created_at) VALUES (?, ?, ?, ?, ?)', [id, 'app', userId, 'read', 1]);
-        await sql('INSERT INTO oauth_access_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [`a-${id}`, id, 'read', 2, 1]);
+        await sql('INSERT INTO oauth_access_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+          `a-${id}`,
+          id,
+          'read',
+          2,
+          1,
+        ]);
       }
-      await sql('INSERT INTO oauth_refresh_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', ['r-user-grant', 'user-grant', 'read', 2, 1]);
+      await sql('INSERT INTO oauth_refresh_tokens (digest, grant_id, scope, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+        'r-user-grant',
+        'user-grant',
+        'read',
+        2,
+        1,
+      ]);
       await before.destroy();
 
       const after = new DataSource(options);
@@ -90,7 +113,10 @@ describe(`database schema (${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'})`, () =
           { id: 'user-grant', grant_type: 'password' },
         ]);
         // The grants' tokens are untouched.
-        expect(await after.query('SELECT digest FROM oauth_access_tokens ORDER BY digest')).toEqual([{ digest: 'a-client-grant' }, { digest: 'a-user-grant' }]);
+        expect(await after.query('SELECT digest FROM oauth_access_tokens ORDER BY digest')).toEqual([
+          { digest: 'a-client-grant' },
+          { digest: 'a-user-grant' },
+        ]);
         expect(await after.query('SELECT digest FROM oauth_refresh_tokens')).toEqual([{ digest: 'r-user-grant' }]);
       } finally {
         await after.destroy();

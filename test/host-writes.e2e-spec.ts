@@ -33,7 +33,8 @@ describe(`host writes beside the OAuth storage, on ${TEST_ON_POSTGRES ? 'Postgre
   });
   afterAll(() => t.close());
 
-  const clientCredentials = () => request(t.http).post('/oauth/token').set('Authorization', service).type('form').send({ grant_type: 'client_credentials' });
+  const clientCredentials = () =>
+    request(t.http).post('/oauth/token').set('Authorization', service).type('form').send({ grant_type: 'client_credentials' });
 
   /** A password grant, three refreshes of the newest token, then a reuse of the first (which revokes the family). */
   async function refreshChain(outcomes: Outcome[]): Promise<void> {
@@ -57,9 +58,21 @@ describe(`host writes beside the OAuth storage, on ${TEST_ON_POSTGRES ? 'Postgre
   }
 
   /** Three client_credentials grants, and a grant stored twice through the storage: the second write fails and is rolled back. */
-  async function clientsAndDuplicate(outcomes: Outcome[], duplicates: { accessDigest: string; created: boolean; duplicateRefused: boolean }[]): Promise<void> {
+  async function clientsAndDuplicate(
+    outcomes: Outcome[],
+    duplicates: { accessDigest: string; created: boolean; duplicateRefused: boolean }[],
+  ): Promise<void> {
     const grants = t.app.get(GrantRepository);
-    const grant: OAuthGrant = { id: randomUUID(), clientId: 'host_writes_service', userId: null, grantType: 'client_credentials', scope: ['read'], createdAt: new Date(), revokedAt: null, revokedReason: null };
+    const grant: OAuthGrant = {
+      id: randomUUID(),
+      clientId: 'host_writes_service',
+      userId: null,
+      grantType: 'client_credentials',
+      scope: ['read'],
+      createdAt: new Date(),
+      revokedAt: null,
+      revokedReason: null,
+    };
     const accessToken = (): AccessTokenRecord => ({
       digest: randomBytes(32).toString('hex'),
       grantId: grant.id,
@@ -127,13 +140,18 @@ describe(`host writes beside the OAuth storage, on ${TEST_ON_POSTGRES ? 'Postgre
     expect(requests).toBeGreaterThanOrEqual(400);
     const unexpected = outcomes.filter((outcome) =>
       outcome.expected === 'one winner'
-        ? !Array.isArray(outcome.got) || outcome.got.filter((status) => status === 200).length !== 1 || outcome.got.some((status) => status !== 200 && status !== 400)
+        ? !Array.isArray(outcome.got) ||
+          outcome.got.filter((status) => status === 200).length !== 1 ||
+          outcome.got.some((status) => status !== 200 && status !== 400)
         : outcome.got !== outcome.expected,
     );
     expect(unexpected).toEqual([]);
     // Each grant stored twice: the first write kept, the second refused and rolled back, its token gone with it.
     expect(duplicates.filter((duplicate) => !duplicate.created || !duplicate.duplicateRefused)).toEqual([]);
-    const leaked = await t.sql(`SELECT digest FROM oauth_access_tokens WHERE digest IN (${duplicates.map(() => '?').join(', ')})`, duplicates.map((duplicate) => duplicate.accessDigest));
+    const leaked = await t.sql(
+      `SELECT digest FROM oauth_access_tokens WHERE digest IN (${duplicates.map(() => '?').join(', ')})`,
+      duplicates.map((duplicate) => duplicate.accessDigest),
+    );
     expect(leaked).toEqual([]);
   });
 });

@@ -40,17 +40,7 @@ const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MAX_HEADER_VALUE = 8 * 1024;
 
 /** The parameters the endpoints read; the "real credentials" properties keep them out of their random junk. */
-const KNOWN_KEYS = [
-  'grant_type',
-  'username',
-  'password',
-  'refresh_token',
-  'scope',
-  'client_id',
-  'client_secret',
-  'token',
-  'token_type_hint',
-];
+const KNOWN_KEYS = ['grant_type', 'username', 'password', 'refresh_token', 'scope', 'client_id', 'client_secret', 'token', 'token_type_hint'];
 
 interface HostileRequest {
   endpoint: Endpoint;
@@ -181,7 +171,9 @@ const anyKey: fc.Arbitrary<string> = fc.oneof(
 /** Percent-encodes the UTF-8 bytes of `s` (unlike encodeURIComponent, a lone surrogate does not throw). */
 function formEncode(s: string): string {
   return Array.from(Buffer.from(s, 'utf8'))
-    .map((byte) => (/[A-Za-z0-9*\-._]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      /[A-Za-z0-9*\-._]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('')
     .replace(/%20/g, '+');
 }
@@ -194,13 +186,11 @@ const encodedPart = (part: fc.Arbitrary<string>): fc.Arbitrary<string> =>
     { arbitrary: part.map(formEncode), weight: 3 },
     { arbitrary: part, weight: 2 },
     {
-      arbitrary: fc
-        .tuple(part, fc.constantFrom(...BROKEN_ESCAPES), fc.nat())
-        .map(([s, broken, at]) => {
-          const encoded = formEncode(s);
-          const i = encoded.length === 0 ? 0 : at % (encoded.length + 1);
-          return encoded.slice(0, i) + broken + encoded.slice(i);
-        }),
+      arbitrary: fc.tuple(part, fc.constantFrom(...BROKEN_ESCAPES), fc.nat()).map(([s, broken, at]) => {
+        const encoded = formEncode(s);
+        const i = encoded.length === 0 ? 0 : at % (encoded.length + 1);
+        return encoded.slice(0, i) + broken + encoded.slice(i);
+      }),
       weight: 2,
     },
   );
@@ -325,16 +315,34 @@ const foreignAuthorization: fc.Arbitrary<string> = fc
     // RFC 7617 §2: the user-id ends at the first colon, so the real secret followed by ":anything" is a wrong one.
     anyText.map((junk) => `Basic ${b64(`${DEMO.clientId}:${DEMO.clientSecret}:${junk}`)}`),
     // The real credentials under a scheme that merely contains "Basic".
-    fc.constantFrom('XBasicY', 'Basicx', 'xBasic', 'NotBasic', 'Basic-', 'Basic,', 'BasicBasic').map((scheme) => `${scheme} ${b64(`${DEMO.clientId}:${DEMO.clientSecret}`)}`),
+    fc
+      .constantFrom('XBasicY', 'Basicx', 'xBasic', 'NotBasic', 'Basic-', 'Basic,', 'BasicBasic')
+      .map((scheme) => `${scheme} ${b64(`${DEMO.clientId}:${DEMO.clientSecret}`)}`),
     // As basicAuth() does it (RFC 6749 §2.3.1), but without throwing on a lone surrogate.
     wrongSecret.map((secret) => `Basic ${b64(`${formEncode(DEMO.clientId)}:${formEncode(secret)}`)}`),
     fc.constantFrom(...BROKEN_ESCAPES).map((broken) => `Basic ${b64(`${DEMO.clientId}${broken}:${broken}`)}`),
     fc.constantFrom(...BROKEN_ESCAPES).map((broken) => `Basic ${b64(`${broken}:x`)}`),
     fc.constantFrom(...SQL_AND_FRIENDS).map((sql) => `Basic ${b64(`${sql}:${sql}`)}`),
-    fc.constantFrom('Basic', 'Basic ', 'Basic  ', 'Basic ===', 'Basic Og==', 'Basic OjpkZA', 'Basic !!!!', 'basic', 'BASIC x', 'Basic\tx', 'Bearer', 'Bearer '),
+    fc.constantFrom(
+      'Basic',
+      'Basic ',
+      'Basic  ',
+      'Basic ===',
+      'Basic Og==',
+      'Basic OjpkZA',
+      'Basic !!!!',
+      'basic',
+      'BASIC x',
+      'Basic\tx',
+      'Bearer',
+      'Bearer ',
+    ),
     fc
       .tuple(
-        fc.oneof(fc.constantFrom('Bearer', 'bearer', 'Digest', 'Negotiate', 'NTLM', 'Basic', 'basic', 'BASIC', 'Hawk', 'DPoP', 'MAC', 'OAuth'), latin1Text),
+        fc.oneof(
+          fc.constantFrom('Bearer', 'bearer', 'Digest', 'Negotiate', 'NTLM', 'Basic', 'basic', 'BASIC', 'Hawk', 'DPoP', 'MAC', 'OAuth'),
+          latin1Text,
+        ),
         fc.oneof(fc.base64String(), latin1Text),
       )
       .map(([scheme, token]) => `${scheme} ${token}`),
@@ -342,7 +350,10 @@ const foreignAuthorization: fc.Arbitrary<string> = fc
     fc.string({ unit: 'binary-ascii', maxLength: 200 }),
   )
   // Node's HTTP parser answers 431 by itself above 16 KiB of headers, before the app sees the request.
-  .filter((value) => value.length <= MAX_HEADER_VALUE && HEADER_SAFE.test(value) && value !== DEMO.basic && value !== basicAuth(DEMO.clientId, DEMO.clientSecret));
+  .filter(
+    (value) =>
+      value.length <= MAX_HEADER_VALUE && HEADER_SAFE.test(value) && value !== DEMO.basic && value !== basicAuth(DEMO.clientId, DEMO.clientSecret),
+  );
 
 const anyAuthorization: fc.Arbitrary<string | undefined> = fc.oneof(
   { arbitrary: foreignAuthorization, weight: 4 },
@@ -351,10 +362,17 @@ const anyAuthorization: fc.Arbitrary<string | undefined> = fc.oneof(
 
 const anyEncoding: fc.Arbitrary<string | undefined> = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 12 },
-  { arbitrary: fc.constantFrom('identity', 'IDENTITY', 'gzip', 'deflate', 'br', 'zstd', 'compress', 'x-gzip', 'gzip, deflate', '', 'bogus'), weight: 1 },
+  {
+    arbitrary: fc.constantFrom('identity', 'IDENTITY', 'gzip', 'deflate', 'br', 'zstd', 'compress', 'x-gzip', 'gzip, deflate', '', 'bogus'),
+    weight: 1,
+  },
 );
 
-const COMPRESS: Record<string, (bytes: Buffer) => Buffer> = { gzip: (bytes) => gzipSync(bytes), deflate: (bytes) => deflateSync(bytes), br: (bytes) => brotliCompressSync(bytes) };
+const COMPRESS: Record<string, (bytes: Buffer) => Buffer> = {
+  gzip: (bytes) => gzipSync(bytes),
+  deflate: (bytes) => deflateSync(bytes),
+  br: (bytes) => brotliCompressSync(bytes),
+};
 
 const anyRequest: fc.Arbitrary<HostileRequest> = fc
   .record({
@@ -373,7 +391,10 @@ const anyRequest: fc.Arbitrary<HostileRequest> = fc
     authorization,
     contentEncoding,
     // With Content-Encoding gzip, deflate or br, half the bodies really are compressed, the other half are not.
-    body: compressBody && contentEncoding !== undefined && contentEncoding in COMPRESS ? new Uint8Array(COMPRESS[contentEncoding](Buffer.from(body))) : body,
+    body:
+      compressBody && contentEncoding !== undefined && contentEncoding in COMPRESS
+        ? new Uint8Array(COMPRESS[contentEncoding](Buffer.from(body)))
+        : body,
     chunked,
   }));
 
@@ -421,7 +442,10 @@ function describeRequest(r: HostileRequest | BearerRequest): string {
   if ('path' in r) return `GET ${r.path}\n    Authorization: ${JSON.stringify(r.authorization)}`;
   const body = bodyBytes(r.body);
   const clip = (value: string | undefined) => (value !== undefined && value.length > 300 ? `${value.slice(0, 300)}…(${value.length} chars)` : value);
-  const shown = typeof r.body === 'string' ? JSON.stringify(r.body.length > 400 ? `${r.body.slice(0, 400)}…` : r.body) : `<${body.length} raw bytes: ${body.subarray(0, 64).toString('hex')}…>`;
+  const shown =
+    typeof r.body === 'string'
+      ? JSON.stringify(r.body.length > 400 ? `${r.body.slice(0, 400)}…` : r.body)
+      : `<${body.length} raw bytes: ${body.subarray(0, 64).toString('hex')}…>`;
   return [
     `POST ${r.endpoint}`,
     `Content-Type: ${JSON.stringify(r.contentType)}`,
@@ -453,19 +477,24 @@ function oauthErrorProblems(res: RawResponse, expected: Expected = {}): string[]
   }
   if (expected.overloadAllowed && res.status === 503) {
     // The one 5xx a burst may meet: the hash limiter's refusal, which tells the client when to come back.
-    if ((body as Record<string, unknown> | undefined)?.error !== 'temporarily_unavailable') problems.push('a 503 that is not temporarily_unavailable');
-    if (!/^[1-9]\d*$/.test(String(res.headers['retry-after'] ?? ''))) problems.push(`a 503 with Retry-After ${JSON.stringify(res.headers['retry-after'])}`);
+    if ((body as Record<string, unknown> | undefined)?.error !== 'temporarily_unavailable')
+      problems.push('a 503 that is not temporarily_unavailable');
+    if (!/^[1-9]\d*$/.test(String(res.headers['retry-after'] ?? '')))
+      problems.push(`a 503 with Retry-After ${JSON.stringify(res.headers['retry-after'])}`);
     return problems;
   }
   if (res.status < 400 || res.status > 499) problems.push(`status ${res.status} is not a 4xx`);
   if (expected.status !== undefined && res.status !== expected.status) problems.push(`status ${res.status}, expected ${expected.status}`);
-  if (!/^application\/json\b/.test(String(res.headers['content-type'] ?? ''))) problems.push(`Content-Type ${String(res.headers['content-type'])} is not JSON`);
+  if (!/^application\/json\b/.test(String(res.headers['content-type'] ?? '')))
+    problems.push(`Content-Type ${String(res.headers['content-type'])} is not JSON`);
   if (body !== undefined) {
     const object = body as Record<string, unknown>;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) problems.push('the body is not a JSON object');
     else {
-      if (!CLIENT_ERROR_CODES.includes(object.error as string)) problems.push(`error ${JSON.stringify(object.error)} is not an RFC 6749 §5.2 / RFC 6750 code`);
-      if (expected.error !== undefined && object.error !== expected.error) problems.push(`error ${JSON.stringify(object.error)}, expected ${expected.error}`);
+      if (!CLIENT_ERROR_CODES.includes(object.error as string))
+        problems.push(`error ${JSON.stringify(object.error)} is not an RFC 6749 §5.2 / RFC 6750 code`);
+      if (expected.error !== undefined && object.error !== expected.error)
+        problems.push(`error ${JSON.stringify(object.error)}, expected ${expected.error}`);
       if ('error_description' in object) {
         const description = object.error_description;
         if (typeof description !== 'string' || !DESCRIPTION_CHARS.test(description)) {
@@ -511,7 +540,9 @@ class FailureLog {
 
   assertNone(): void {
     if (this.kinds.size === 0) return;
-    const reports = [...this.kinds.entries()].slice(0, 12).map(([kind, { count, report }], i) => `#${i + 1} (${count}×) ${kind}\n  smallest: ${report}`);
+    const reports = [...this.kinds.entries()]
+      .slice(0, 12)
+      .map(([kind, { count, report }], i) => `#${i + 1} (${count}×) ${kind}\n  smallest: ${report}`);
     throw new Error(`${this.kinds.size} kind(s) of wrong answer:\n\n${reports.join('\n\n')}`);
   }
 }
@@ -582,7 +613,7 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
    * wrong secret of the demo client, an unknown client id, a login with a made-up username): the hash limiter may
    * refuse some with 503 `temporarily_unavailable` and `Retry-After`; nothing else may be a 5xx.
    */
-  it('keeps to it under parallel bursts, where the only 5xx is the hash limiter\'s 503 with Retry-After', async () => {
+  it("keeps to it under parallel bursts, where the only 5xx is the hash limiter's 503 with Retry-After", async () => {
     const form = (fields: Record<string, string>) =>
       Object.entries(fields)
         .map(([key, value]) => `${key}=${formEncode(value)}`)
@@ -598,16 +629,25 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
     // Short enough for a header: Node answers 431 by itself to more than 16 KiB of them.
     const shortWrongSecret = wrongSecret.filter((secret) => Buffer.byteLength(secret) <= 512);
     const costly: fc.Arbitrary<HostileRequest> = fc.oneof(
-      shortWrongSecret.map((secret) => tokenRequest(form({ grant_type: 'client_credentials' }), `Basic ${b64(`${formEncode(DEMO.clientId)}:${formEncode(secret)}`)}`)),
+      shortWrongSecret.map((secret) =>
+        tokenRequest(form({ grant_type: 'client_credentials' }), `Basic ${b64(`${formEncode(DEMO.clientId)}:${formEncode(secret)}`)}`),
+      ),
       fc
-        .tuple(anyText.filter((id) => id !== DEMO.clientId), anyText)
+        .tuple(
+          anyText.filter((id) => id !== DEMO.clientId),
+          anyText,
+        )
         .map(([id, secret]) => tokenRequest(form({ grant_type: 'client_credentials', client_id: id, client_secret: secret }))),
-      fc.tuple(fc.nat(), anyText).map(([n, password]) => tokenRequest(form({ grant_type: 'password', username: `junk-${n}@example.org`, password }), DEMO.basic)),
+      fc
+        .tuple(fc.nat(), anyText)
+        .map(([n, password]) => tokenRequest(form({ grant_type: 'password', username: `junk-${n}@example.org`, password }), DEMO.basic)),
     );
     const burst = fc.array(fc.oneof({ arbitrary: costly, weight: 2 }, { arbitrary: anyRequest, weight: 1 }), { minLength: 16, maxLength: 48 });
     await fc.assert(
       fc.asyncProperty(burst, async (requests) => {
-        await Promise.all(requests.filter((r) => !bodyBytes(r.body).includes(DEMO.clientSecret)).map((r) => run(r, { overloadAllowed: true }, burstAgent)));
+        await Promise.all(
+          requests.filter((r) => !bodyBytes(r.body).includes(DEMO.clientSecret)).map((r) => run(r, { overloadAllowed: true }, burstAgent)),
+        );
       }),
       { numRuns: 15 },
     );
@@ -623,7 +663,13 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
     const omitted = Symbol('omitted');
     type Field = string | string[] | typeof omitted;
 
-    const randomJunk = fc.array(pair(anyKey.filter((k) => !KNOWN_KEYS.includes(k)), anyValue), { maxLength: 4 });
+    const randomJunk = fc.array(
+      pair(
+        anyKey.filter((k) => !KNOWN_KEYS.includes(k)),
+        anyValue,
+      ),
+      { maxLength: 4 },
+    );
     const repeated = (value: fc.Arbitrary<string>) => fc.array(value, { minLength: 2, maxLength: 3 });
     const wrongPassword = anyValue.filter((p) => p !== DEMO.password);
 
@@ -686,7 +732,10 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
         junk: randomJunk,
         valueModes: fc.array(fc.constantFrom(0, 0, 0, 1), { maxLength: 6 }),
         clientAuth: fc.constantFrom('basic', 'basic', 'form-encoded basic', 'post', 'both'),
-        type: fc.oneof({ arbitrary: formContentType.map((contentType) => ({ contentType, parsedAsForm: true })), weight: 5 }, { arbitrary: anyContentType, weight: 1 }),
+        type: fc.oneof(
+          { arbitrary: formContentType.map((contentType) => ({ contentType, parsedAsForm: true })), weight: 5 },
+          { arbitrary: anyContentType, weight: 1 },
+        ),
         contentEncoding: anyEncoding,
         chunked: fc.boolean(),
         shuffleSeed: fc.nat(),
@@ -695,12 +744,16 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
         const pairs = [...encodeFields(endpoint === '/oauth/token' ? tokenFields : hintFields, valueModes), ...junk];
         if (clientAuth === 'post' || clientAuth === 'both') pairs.push(`client_id=${DEMO.clientId}`, `client_secret=${DEMO.clientSecret}`);
         // A deterministic shuffle, so parameter order varies too.
-        const ordered = pairs.map((p, i) => ({ p, k: (shuffleSeed * (i + 7)) % 101 })).sort((a, b) => a.k - b.k).map(({ p }) => p);
+        const ordered = pairs
+          .map((p, i) => ({ p, k: (shuffleSeed * (i + 7)) % 101 }))
+          .sort((a, b) => a.k - b.k)
+          .map(({ p }) => p);
         return {
           endpoint,
           contentType: type.contentType,
           parsedAsForm: type.parsedAsForm,
-          authorization: clientAuth === 'post' ? undefined : clientAuth === 'form-encoded basic' ? basicAuth(DEMO.clientId, DEMO.clientSecret) : DEMO.basic,
+          authorization:
+            clientAuth === 'post' ? undefined : clientAuth === 'form-encoded basic' ? basicAuth(DEMO.clientId, DEMO.clientSecret) : DEMO.basic,
           contentEncoding,
           body: ordered.join('&'),
           chunked,
@@ -725,10 +778,16 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
       '/oauth/introspect': 'token=some-token',
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ENDPOINTS), foreignAuthorization, formContentType, fc.boolean(), async (endpoint, authorization, contentType, chunked) => {
-        const r: HostileRequest = { endpoint, contentType, parsedAsForm: true, authorization, body: validLooking[endpoint], chunked };
-        await run(r, { status: 401, error: 'invalid_client' });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...ENDPOINTS),
+        foreignAuthorization,
+        formContentType,
+        fc.boolean(),
+        async (endpoint, authorization, contentType, chunked) => {
+          const r: HostileRequest = { endpoint, contentType, parsedAsForm: true, authorization, body: validLooking[endpoint], chunked };
+          await run(r, { status: 401, error: 'invalid_client' });
+        },
+      ),
       { numRuns: 300 },
     );
     failures.assertNone();
@@ -741,7 +800,10 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
         contentType: formContentType,
         authorization: fc.oneof(fc.constant<string | undefined>(DEMO.basic), anyAuthorization),
         size: fc.integer({ min: BODY_LIMIT_BYTES + 1, max: 4 * BODY_LIMIT_BYTES }),
-        filler: fc.oneof(fc.constantFrom('a', '%', 'é', '=', '&', '\u0000', '😀', 'grant_type=password&'), fc.string({ unit: 'grapheme', minLength: 1 })),
+        filler: fc.oneof(
+          fc.constantFrom('a', '%', 'é', '=', '&', '\u0000', '😀', 'grant_type=password&'),
+          fc.string({ unit: 'grapheme', minLength: 1 }),
+        ),
         prefix: fc.constantFrom('', 'grant_type=password&username=x&password=', 'token=', 'refresh_token='),
         chunked: fc.boolean(),
         contentEncoding: fc.constantFrom(undefined, undefined, 'gzip', 'deflate', 'br'),
@@ -751,7 +813,15 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
         const body = prefix + filler.repeat(Math.ceil((size - prefix.length) / fillerBytes));
         if (contentEncoding === undefined) return { endpoint, contentType, parsedAsForm: true, authorization, body, chunked };
         // Compressed, most of these are far below the limit on the wire: the limit is on the inflated bytes.
-        return { endpoint, contentType, parsedAsForm: true, authorization, body: new Uint8Array(COMPRESS[contentEncoding](Buffer.from(body))), contentEncoding, chunked };
+        return {
+          endpoint,
+          contentType,
+          parsedAsForm: true,
+          authorization,
+          body: new Uint8Array(COMPRESS[contentEncoding](Buffer.from(body))),
+          contentEncoding,
+          chunked,
+        };
       });
     await fc.assert(
       fc.asyncProperty(oversized, async (r) => {
@@ -767,18 +837,33 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
   it('answers random Authorization headers at a BearerGuard route (GET /me) with a 4xx RFC 6750 error', async () => {
     const bearerish = fc.oneof(
       foreignAuthorization,
-      fc.oneof(fc.base64String(), anyText, fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/)).map((token) => `Bearer ${token}`).filter((v) => v.length <= MAX_HEADER_VALUE && HEADER_SAFE.test(v)),
+      fc
+        .oneof(fc.base64String(), anyText, fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/))
+        .map((token) => `Bearer ${token}`)
+        .filter((v) => v.length <= MAX_HEADER_VALUE && HEADER_SAFE.test(v)),
       fc.constantFrom('Bearer', 'Bearer ', 'Bearer  x', 'Bearer x y', 'bearer x', 'BEARER x', 'Bearer =', 'Bearer\tx'),
     );
     await fc.assert(
       fc.asyncProperty(fc.option(bearerish, { nil: undefined }), async (authorization) => {
         meCases++;
         const res = await new Promise<RawResponse>((resolve, reject) => {
-          const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path: '/me', headers: authorization === undefined ? {} : { Authorization: authorization }, agent }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
-          });
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'GET',
+              path: '/me',
+              headers: authorization === undefined ? {} : { Authorization: authorization },
+              agent,
+            },
+            (response) => {
+              const chunks: Buffer[] = [];
+              response.on('data', (chunk: Buffer) => chunks.push(chunk));
+              response.on('end', () =>
+                resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+              );
+            },
+          );
           req.on('error', reject);
           req.end();
         });
@@ -802,11 +887,66 @@ describe('hostile input to /oauth/token, /oauth/revoke and /oauth/introspect', (
     const validGrant = `grant_type=password&username=${formEncode(DEMO.username)}&password=${formEncode(DEMO.password)}`;
     const truncatedGzip = new Uint8Array(gzipSync(Buffer.from(validGrant)).subarray(0, 12));
     const cases: Array<[string, HostileRequest]> = [
-      ['empty body, Content-Encoding: gzip, at the token endpoint', { endpoint: '/oauth/token', contentType: FORM_TYPES[0], parsedAsForm: true, authorization: DEMO.basic, contentEncoding: 'gzip', body: '', chunked: false }],
-      ['plain form, Content-Encoding: deflate, at the token endpoint', { endpoint: '/oauth/token', contentType: FORM_TYPES[0], parsedAsForm: true, authorization: DEMO.basic, contentEncoding: 'deflate', body: validGrant, chunked: false }],
-      ['truncated gzip at the token endpoint', { endpoint: '/oauth/token', contentType: FORM_TYPES[0], parsedAsForm: true, authorization: DEMO.basic, contentEncoding: 'gzip', body: truncatedGzip, chunked: false }],
-      ['plain form, Content-Encoding: br, at the revocation endpoint', { endpoint: '/oauth/revoke', contentType: FORM_TYPES[0], parsedAsForm: true, authorization: DEMO.basic, contentEncoding: 'br', body: 'token=abc', chunked: false }],
-      ['plain form, Content-Encoding: gzip, at the introspection endpoint', { endpoint: '/oauth/introspect', contentType: FORM_TYPES[0], parsedAsForm: true, authorization: DEMO.basic, contentEncoding: 'gzip', body: 'token=abc', chunked: false }],
+      [
+        'empty body, Content-Encoding: gzip, at the token endpoint',
+        {
+          endpoint: '/oauth/token',
+          contentType: FORM_TYPES[0],
+          parsedAsForm: true,
+          authorization: DEMO.basic,
+          contentEncoding: 'gzip',
+          body: '',
+          chunked: false,
+        },
+      ],
+      [
+        'plain form, Content-Encoding: deflate, at the token endpoint',
+        {
+          endpoint: '/oauth/token',
+          contentType: FORM_TYPES[0],
+          parsedAsForm: true,
+          authorization: DEMO.basic,
+          contentEncoding: 'deflate',
+          body: validGrant,
+          chunked: false,
+        },
+      ],
+      [
+        'truncated gzip at the token endpoint',
+        {
+          endpoint: '/oauth/token',
+          contentType: FORM_TYPES[0],
+          parsedAsForm: true,
+          authorization: DEMO.basic,
+          contentEncoding: 'gzip',
+          body: truncatedGzip,
+          chunked: false,
+        },
+      ],
+      [
+        'plain form, Content-Encoding: br, at the revocation endpoint',
+        {
+          endpoint: '/oauth/revoke',
+          contentType: FORM_TYPES[0],
+          parsedAsForm: true,
+          authorization: DEMO.basic,
+          contentEncoding: 'br',
+          body: 'token=abc',
+          chunked: false,
+        },
+      ],
+      [
+        'plain form, Content-Encoding: gzip, at the introspection endpoint',
+        {
+          endpoint: '/oauth/introspect',
+          contentType: FORM_TYPES[0],
+          parsedAsForm: true,
+          authorization: DEMO.basic,
+          contentEncoding: 'gzip',
+          body: 'token=abc',
+          chunked: false,
+        },
+      ],
     ];
 
     it.each(cases)('is answered with 400 invalid_request: %s', async (_name, r) => {

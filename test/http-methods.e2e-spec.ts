@@ -38,7 +38,8 @@ describe.each([
   const send = (method: string, path: string, body?: string) =>
     new Promise<RawResponse>((resolve, reject) => {
       const headers: Record<string, string> = { Authorization: DEMO.basic };
-      if (body !== undefined) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) });
+      if (body !== undefined)
+        Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) });
       const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -59,7 +60,11 @@ describe.each([
         cacheControl: 'no-store',
       });
       if (method === 'HEAD') expect(response.text).toBe('');
-      else expect(JSON.parse(response.text)).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/) });
+      else
+        expect(JSON.parse(response.text)).toEqual({
+          error: 'invalid_request',
+          error_description: expect.stringMatching(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/),
+        });
       expect(response.text).not.toContain(SECRET);
     });
 
@@ -104,14 +109,33 @@ describe.each([
 
   it('never repeats a query string in any answer, whatever the method and path', async () => {
     const paths = fc.oneof(
-      fc.constantFrom('/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth', '/oauth/', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/me', '/health', '/docs-json', '/docs', '/docs/', '/', '/x'),
+      fc.constantFrom(
+        '/oauth/token',
+        '/oauth/revoke',
+        '/oauth/introspect',
+        '/oauth',
+        '/oauth/',
+        '/.well-known/oauth-authorization-server',
+        '/.well-known/jwks.json',
+        '/me',
+        '/health',
+        '/docs-json',
+        '/docs',
+        '/docs/',
+        '/',
+        '/x',
+      ),
       fc.stringMatching(/^\/[a-z0-9._~/-]{0,30}$/),
     );
     const methods = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'SEARCH', 'TRACE');
     const marker = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/).map((value) => `Q${value}`);
     await fc.assert(
       fc.asyncProperty(paths, methods, marker, fc.boolean(), async (path, method, value, withBody) => {
-        const response = await send(method, `${path}?password=${value}&token=${value}`, withBody && method !== 'GET' && method !== 'HEAD' && method !== 'TRACE' ? 'a=b' : undefined);
+        const response = await send(
+          method,
+          `${path}?password=${value}&token=${value}`,
+          withBody && method !== 'GET' && method !== 'HEAD' && method !== 'TRACE' ? 'a=b' : undefined,
+        );
         expect(response.status).toBeLessThan(500);
         expect(response.text).not.toContain(value);
       }),

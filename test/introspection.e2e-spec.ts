@@ -93,7 +93,8 @@ describe('introspection of expired tokens (RFC 7662 §2.2)', () => {
 
   it('answers {"active": false} once the token has expired', async () => {
     const { body: tokens } = await passwordGrant(t.http);
-    const introspect = () => request(t.http).post('/oauth/introspect').set('Authorization', DEMO.basic).type('form').send({ token: tokens.access_token });
+    const introspect = () =>
+      request(t.http).post('/oauth/introspect').set('Authorization', DEMO.basic).type('form').send({ token: tokens.access_token });
     expect((await introspect()).body.active).toBe(true);
     clock.advance(LIFETIME_SECONDS + 1);
     expect((await introspect()).body).toEqual({ active: false });

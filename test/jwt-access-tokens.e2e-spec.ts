@@ -27,7 +27,19 @@ describe('JWT access tokens (RFC 9068)', () => {
   async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: JWK = signingKey): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const { kid } = decodeProtectedHeader((await passwordGrant(t.http)).body.access_token);
-    const payload = { iss: ISSUER, sub: '1', aud: ISSUER, iat: now, exp: now + 600, jti: 'j', client_id: DEMO.clientId, scope: 'read write', gid: 'g', uid: '1', ...claims };
+    const payload = {
+      iss: ISSUER,
+      sub: '1',
+      aud: ISSUER,
+      iat: now,
+      exp: now + 600,
+      jti: 'j',
+      client_id: DEMO.clientId,
+      scope: 'read write',
+      gid: 'g',
+      uid: '1',
+      ...claims,
+    };
     return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, ...header }).sign(await importJWK(key, 'ES256'));
   }
 

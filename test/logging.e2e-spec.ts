@@ -104,7 +104,14 @@ describe('structured logs with request ids', () => {
     expect(response.headers['x-request-id']).toBe(id);
 
     const issued = forRequest(id).find((line) => line.type === 'token.issued');
-    expect(issued).toMatchObject({ level: 30, context: 'OAuthEvents', reqId: id, grantType: 'password', clientId: DEMO.clientId, userId: expect.any(String) });
+    expect(issued).toMatchObject({
+      level: 30,
+      context: 'OAuthEvents',
+      reqId: id,
+      grantType: 'password',
+      clientId: DEMO.clientId,
+      userId: expect.any(String),
+    });
     const completed = forRequest(id).find((line) => line.msg === 'request completed')!;
     expect(completed.req.headers.authorization).toBe('[Redacted]');
     expect(completed.req.headers.cookie).toBe('[Redacted]');
@@ -145,18 +152,34 @@ describe('structured logs with request ids', () => {
       .set('Authorization', DEMO.basic)
       .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
     expect(login.status).toBe(200);
-    const rotated = await token(`rotate-${Date.now()}`).set('Authorization', DEMO.basic).send({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
+    const rotated = await token(`rotate-${Date.now()}`)
+      .set('Authorization', DEMO.basic)
+      .send({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
     expect(rotated.status).toBe(200);
     const reuse = `reuse-${Date.now()}`;
     await token(reuse).set('Authorization', DEMO.basic).send({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
-    expect(forRequest(reuse).find((line) => line.type === 'refresh_token.reuse_detected')).toMatchObject({ level: 40, reqId: reuse, clientId: DEMO.clientId });
+    expect(forRequest(reuse).find((line) => line.type === 'refresh_token.reuse_detected')).toMatchObject({
+      level: 40,
+      reqId: reuse,
+      clientId: DEMO.clientId,
+    });
 
     const second = await token(`login-${Date.now()}`)
       .set('Authorization', DEMO.basic)
       .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
     const revoke = `revoke-${Date.now()}`;
-    const revoked = await request(http).post('/oauth/revoke').set('x-request-id', revoke).set('Authorization', DEMO.basic).type('form').send({ token: second.body.refresh_token });
+    const revoked = await request(http)
+      .post('/oauth/revoke')
+      .set('x-request-id', revoke)
+      .set('Authorization', DEMO.basic)
+      .type('form')
+      .send({ token: second.body.refresh_token });
     expect(revoked.status).toBe(200);
-    expect(forRequest(revoke).find((line) => line.type === 'token.revoked')).toMatchObject({ level: 30, reqId: revoke, clientId: DEMO.clientId, tokenType: 'refresh_token' });
+    expect(forRequest(revoke).find((line) => line.type === 'token.revoked')).toMatchObject({
+      level: 30,
+      reqId: revoke,
+      clientId: DEMO.clientId,
+      tokenType: 'refresh_token',
+    });
   });
 });

@@ -173,7 +173,11 @@ async function startRouterModuleApp(options: OAuthModuleOptions): Promise<INestA
 
   let app: INestApplication;
   if (TEST_HTTP_ADAPTER === 'fastify') {
-    const fastifyApp = await NestFactory.create<NestFastifyApplication>(HostModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { bodyParser: false, logger: false, abortOnError: false });
+    const fastifyApp = await NestFactory.create<NestFastifyApplication>(HostModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), {
+      bodyParser: false,
+      logger: false,
+      abortOnError: false,
+    });
     await useFastifyFormBodies(fastifyApp, 16 * 1024);
     app = fastifyApp;
   } else {
@@ -217,7 +221,11 @@ describe("a host app that mounts the module with RouterModule at 'auth'", () => 
 
     beforeAll(async () => {
       const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      app = await startRouterModuleApp({ issuer: ISSUER, accessTokenFormat: 'jwt', jwt: { privateKey: { ...(await exportJWK(privateKey)), alg: 'ES256' } } });
+      app = await startRouterModuleApp({
+        issuer: ISSUER,
+        accessTokenFormat: 'jwt',
+        jwt: { privateKey: { ...(await exportJWK(privateKey)), alg: 'ES256' } },
+      });
     });
     afterAll(() => app.close());
 

@@ -55,7 +55,12 @@ describe(`two instances on one ${TEST_ON_POSTGRES ? 'PostgreSQL' : 'sqlite'} dat
     const tokens = (await (await login(a)).json()) as Record<string, string>;
     const direct = new DataSource(
       TEST_ON_POSTGRES
-        ? { type: 'postgres', url: database.env.DATABASE_URL, schema: database.env.DATABASE_SCHEMA, extra: { options: `-c search_path=${database.env.DATABASE_SCHEMA}` } }
+        ? {
+            type: 'postgres',
+            url: database.env.DATABASE_URL,
+            schema: database.env.DATABASE_SCHEMA,
+            extra: { options: `-c search_path=${database.env.DATABASE_SCHEMA}` },
+          }
         : { type: 'sqlite', database: database.env.DATABASE_URL.slice('sqlite:'.length) },
     );
     await direct.initialize();

@@ -170,7 +170,9 @@ describe('no secret reaches the logs', () => {
     const demo = await token().set('Authorization', DEMO.basic).send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
     expect(demo.status).toBe(200);
     rememberTokens('password grant (demo user)', demo.body);
-    const wrong = await token().set('Authorization', DEMO.basic).send({ ...userGrant, password: wrongPassword });
+    const wrong = await token()
+      .set('Authorization', DEMO.basic)
+      .send({ ...userGrant, password: wrongPassword });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe('invalid_grant');
 
@@ -198,7 +200,11 @@ describe('no secret reaches the logs', () => {
     rememberTokens('client_credentials (client_secret_post)', ccPost.body);
 
     // Introspection, active and inactive, by both clients.
-    const active = await request(http).post('/oauth/introspect').set('Authorization', DEMO.basic).type('form').send({ token: viaPost.body.access_token });
+    const active = await request(http)
+      .post('/oauth/introspect')
+      .set('Authorization', DEMO.basic)
+      .type('form')
+      .send({ token: viaPost.body.access_token });
     expect(active.status).toBe(200);
     expect(active.body.active).toBe(true);
     const activeRefresh = await request(http)
@@ -207,11 +213,19 @@ describe('no secret reaches the logs', () => {
       .type('form')
       .send({ token: viaPost.body.refresh_token, token_type_hint: 'refresh_token' });
     expect(activeRefresh.body.active).toBe(true);
-    const inactive = await request(http).post('/oauth/introspect').set('Authorization', DEMO.basic).type('form').send({ token: refreshed.body.access_token });
+    const inactive = await request(http)
+      .post('/oauth/introspect')
+      .set('Authorization', DEMO.basic)
+      .type('form')
+      .send({ token: refreshed.body.access_token });
     expect(inactive.body).toEqual({ active: false });
 
     // Revocation: a refresh token by its client, an access token by the other client (refused), its own.
-    const revoked = await request(http).post('/oauth/revoke').set('Authorization', DEMO.basic).type('form').send({ token: viaPost.body.refresh_token });
+    const revoked = await request(http)
+      .post('/oauth/revoke')
+      .set('Authorization', DEMO.basic)
+      .type('form')
+      .send({ token: viaPost.body.refresh_token });
     expect(revoked.status).toBe(200);
     const foreign = await request(http).post('/oauth/revoke').set('Authorization', clientBasic).type('form').send({ token: first.body.access_token });
     expect([200, 400]).toContain(foreign.status);
@@ -227,11 +241,16 @@ describe('no secret reaches the logs', () => {
     expect(bogus.status).toBe(401);
     const tooLarge = await token()
       .set('Authorization', DEMO.basic)
-      .send(`grant_type=password&username=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}&pad=${oversizedMarker.repeat(2000)}`);
+      .send(
+        `grant_type=password&username=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}&pad=${oversizedMarker.repeat(2000)}`,
+      );
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error).toBe('invalid_request');
     // A body that is not the gzip it claims to be: refused (how exactly is test/hostile-input's business), not logged.
-    const undecodable = await token().set('Authorization', DEMO.basic).set('Content-Encoding', 'gzip').send(`grant_type=password&username=x&password=${undecodableMarker}`);
+    const undecodable = await token()
+      .set('Authorization', DEMO.basic)
+      .set('Content-Encoding', 'gzip')
+      .send(`grant_type=password&username=x&password=${undecodableMarker}`);
     expect(undecodable.status).toBeGreaterThanOrEqual(400);
 
     // Every token we were handed was collected.
@@ -240,7 +259,9 @@ describe('no secret reaches the logs', () => {
 
   it('logged something, including the refresh-token reuse warning', () => {
     expect(entries.length).toBeGreaterThan(0);
-    const reuse = entries.filter((e) => e.source === 'nest' && e.level === 'warn' && e.context === 'OAuthEvents' && e.text.includes('refresh_token.reuse_detected'));
+    const reuse = entries.filter(
+      (e) => e.source === 'nest' && e.level === 'warn' && e.context === 'OAuthEvents' && e.text.includes('refresh_token.reuse_detected'),
+    );
     expect(reuse).toHaveLength(1);
   });
 

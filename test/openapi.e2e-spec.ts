@@ -32,7 +32,14 @@ describe('API documentation (/docs)', () => {
       expect(response.status).toBeLessThan(400);
       const policy = String(response.headers['content-security-policy']);
       expect(policy.split(/;\s*/)).toEqual(
-        expect.arrayContaining(["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]),
+        expect.arrayContaining([
+          "default-src 'none'",
+          "script-src 'self'",
+          "connect-src 'self'",
+          "frame-ancestors 'none'",
+          "base-uri 'none'",
+          "form-action 'self'",
+        ]),
       );
       // Scripts from this origin only: no inline script, no eval, no other host.
       expect(policy).not.toMatch(/script-src[^;]*('unsafe-inline'|'unsafe-eval'|https?:|\*)/);
@@ -109,12 +116,15 @@ describe('API documentation (/docs)', () => {
     return login.send(form.toString());
   };
 
-  it.each(['basic', 'request-body'] as const)('accepts the token request Swagger UI sends (client credentials: %s), and the token calls /me', async (location) => {
-    const login = await swaggerUiPasswordLogin(location);
-    expect(login.status).toBe(200);
-    expect(login.body.token_type).toBe('bearer');
-    const me = await request(t.http).get('/me').set('Authorization', `Bearer ${login.body.access_token}`);
-    expect(me.status).toBe(200);
-    expect(me.body.email).toBe(DEMO.username);
-  });
+  it.each(['basic', 'request-body'] as const)(
+    'accepts the token request Swagger UI sends (client credentials: %s), and the token calls /me',
+    async (location) => {
+      const login = await swaggerUiPasswordLogin(location);
+      expect(login.status).toBe(200);
+      expect(login.body.token_type).toBe('bearer');
+      const me = await request(t.http).get('/me').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(me.status).toBe(200);
+      expect(me.body.email).toBe(DEMO.username);
+    },
+  );
 });

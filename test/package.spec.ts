@@ -105,14 +105,20 @@ function runCapturingAll(command: string, args: string[], cwd: string, env: Node
     work = mkdtempSync(WORK_PREFIX);
     const built = join(work, 'package');
     run('npm', ['run', 'build:lib', '--', '--out-dir', built], ROOT);
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], built)) as { filename: string; files: { path: string }[] }[];
+    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], built)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     tarball = join(work, packed.filename);
     packedFiles = packed.files.map((file) => file.path);
     // Each app outside the repository, with what its lockfile pins and the tarball; the installs overlap.
     await Promise.all(
       CONSUMERS.map((consumer) => {
         const appDir = join(work, consumer.name);
-        cpSync(join(ROOT, 'test/consumers', consumer.name), appDir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)$/.test(source) });
+        cpSync(join(ROOT, 'test/consumers', consumer.name), appDir, {
+          recursive: true,
+          filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
+        });
         return runAsync('npm', ['install', tarball, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], appDir);
       }),
     );
@@ -132,7 +138,9 @@ function runCapturingAll(command: string, args: string[], cwd: string, env: Node
         ...entries.flatMap((entry) => [`${entry}.js`, `${entry}.d.ts`, `esm/${entry}.js`, `esm/${entry}.d.ts`]),
       ]),
     );
-    expect(packedFiles.filter((file) => !/\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'esm/package.json'].includes(file))).toEqual([]);
+    expect(packedFiles.filter((file) => !/\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'esm/package.json'].includes(file))).toEqual(
+      [],
+    );
     expect(packedFiles.filter((file) => /\.spec\.|\.map$/.test(file))).toEqual([]);
   });
 
@@ -177,7 +185,10 @@ function runCapturingAll(command: string, args: string[], cwd: string, env: Node
         console.log(JSON.stringify({ resolved, typeorm }));
       `;
       const format = consumer.name.endsWith('esm') ? 'module' : 'commonjs';
-      const report = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script, format], appDir)) as { resolved: Record<string, string[]>; typeorm: string[] };
+      const report = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script, format], appDir)) as {
+        resolved: Record<string, string[]>;
+        typeorm: string[];
+      };
       expect(report.resolved).toEqual({
         import: [join(installed, 'esm/index.js'), join(installed, 'esm/testing/index.js'), join(installed, 'esm/typeorm/index.js')],
         require: [join(installed, 'index.js'), join(installed, 'testing/index.js'), join(installed, 'typeorm/index.js')],
@@ -185,44 +196,60 @@ function runCapturingAll(command: string, args: string[], cwd: string, env: Node
       expect(report.typeorm).toEqual([]);
     });
 
-    it('typechecks, its specs included, with skipLibCheck false', () => {
-      run('npm', ['run', 'typecheck'], appDir);
-    }, STEP_MS);
+    it(
+      'typechecks, its specs included, with skipLibCheck false',
+      () => {
+        run('npm', ['run', 'typecheck'], appDir);
+      },
+      STEP_MS,
+    );
 
-    it.each(consumer.testScripts)('passes its specs with `npm run %s`', async (script) => {
-      await emptySchema();
-      const output = runCapturingAll('npm', ['run', script], appDir, databaseEnv);
-      // Both spec files ran (a runner that finds no spec fails, but one that skips a file would not).
-      expect(output).toContain('src/orders/orders.controller.spec.ts');
-      expect(output).toContain('test/app.e2e-spec.ts');
-    }, STEP_MS);
+    it.each(consumer.testScripts)(
+      'passes its specs with `npm run %s`',
+      async (script) => {
+        await emptySchema();
+        const output = runCapturingAll('npm', ['run', script], appDir, databaseEnv);
+        // Both spec files ran (a runner that finds no spec fails, but one that skips a file would not).
+        expect(output).toContain('src/orders/orders.controller.spec.ts');
+        expect(output).toContain('test/app.e2e-spec.ts');
+      },
+      STEP_MS,
+    );
 
-    it('serves HTTP from its compiled output under plain Node', async () => {
-      run('npm', ['run', 'build'], appDir);
-      await emptySchema();
-      server = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env: cleanEnv({ ...databaseEnv, PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      server.stderr!.on('data', (chunk) => (stderr += chunk));
-      const url = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: server!.stdout! }).on('line', (line) => {
-          const listening = /http:\/\/127\.0\.0\.1:\d+/.exec(line);
-          if (listening) resolve(listening[0]);
+    it(
+      'serves HTTP from its compiled output under plain Node',
+      async () => {
+        run('npm', ['run', 'build'], appDir);
+        await emptySchema();
+        server = spawn(process.execPath, ['dist/main.js'], {
+          cwd: appDir,
+          env: cleanEnv({ ...databaseEnv, PORT: '0' }),
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
-        server!.once('exit', (code) => reject(new Error(`the app exited with ${code}:\n${stderr}`)));
-      });
+        let stderr = '';
+        server.stderr!.on('data', (chunk) => (stderr += chunk));
+        const url = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: server!.stdout! }).on('line', (line) => {
+            const listening = /http:\/\/127\.0\.0\.1:\d+/.exec(line);
+            if (listening) resolve(listening[0]);
+          });
+          server!.once('exit', (code) => reject(new Error(`the app exited with ${code}:\n${stderr}`)));
+        });
 
-      expect((await fetch(`${url}/health`)).status).toBe(200);
-      const anonymous = await fetch(`${url}/orders`);
-      expect(anonymous.status).toBe(401);
-      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="oauth"');
-      // The token endpoint, on the TypeORM storage the migrations created: the client is unknown.
-      const token = await fetch(`${url}/oauth/token`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('nobody:secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials' }),
-      });
-      expect(token.status).toBe(401);
-      expect(((await token.json()) as { error: string }).error).toBe('invalid_client');
-    }, STEP_MS);
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+        const anonymous = await fetch(`${url}/orders`);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="oauth"');
+        // The token endpoint, on the TypeORM storage the migrations created: the client is unknown.
+        const token = await fetch(`${url}/oauth/token`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from('nobody:secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        });
+        expect(token.status).toBe(401);
+        expect(((await token.json()) as { error: string }).error).toBe('invalid_client');
+      },
+      STEP_MS,
+    );
   });
 });

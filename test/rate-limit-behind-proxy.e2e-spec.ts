@@ -59,6 +59,10 @@ describe('per-IP rate limit without TRUST_PROXY', () => {
   it('ignores X-Forwarded-For: every request counts against the peer that sent it', async () => {
     await useUpLimit(t, ['203.0.113.10', '203.0.113.11', '2001:db8:1:2::1']);
     expectOAuthError(await fromClient(t, '203.0.113.12'), 429, 'temporarily_unavailable');
-    expectOAuthError(await request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials' }), 429, 'temporarily_unavailable');
+    expectOAuthError(
+      await request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials' }),
+      429,
+      'temporarily_unavailable',
+    );
   });
 });

@@ -62,7 +62,11 @@ function sourceFiles(app: string, dir = join(ROOT, app)): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.name === 'node_modules' || entry.name === 'dist') return [];
     const path = join(dir, entry.name);
-    return entry.isDirectory() ? sourceFiles(app, path) : /\.ts$/.test(entry.name) && !entry.name.endsWith('.config.ts') ? [relative(join(ROOT, app), path)] : [];
+    return entry.isDirectory()
+      ? sourceFiles(app, path)
+      : /\.ts$/.test(entry.name) && !entry.name.endsWith('.config.ts')
+        ? [relative(join(ROOT, app), path)]
+        : [];
   });
 }
 

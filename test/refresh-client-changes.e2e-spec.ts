@@ -20,7 +20,12 @@ describe('refresh after the client changed (RFC 6749 §6)', () => {
 
   beforeEach(async () => {
     await t.sql('DELETE FROM oauth_clients WHERE id = ?', ['changing_app']);
-    await createClient(t.dataSource, { id: 'changing_app', secret: 'changing-secret', grants: ['password', 'refresh_token'], scopes: ['read', 'write'] });
+    await createClient(t.dataSource, {
+      id: 'changing_app',
+      secret: 'changing-secret',
+      grants: ['password', 'refresh_token'],
+      scopes: ['read', 'write'],
+    });
   });
 
   const login = async () => {
@@ -28,7 +33,8 @@ describe('refresh after the client changed (RFC 6749 §6)', () => {
     expect(response.status).toBe(200);
     return response.body as { access_token: string; refresh_token: string; scope: string };
   };
-  const setClient = (column: 'scopes' | 'grants', value: string) => t.sql(`UPDATE oauth_clients SET ${column} = ? WHERE id = ?`, [value, 'changing_app']);
+  const setClient = (column: 'scopes' | 'grants', value: string) =>
+    t.sql(`UPDATE oauth_clients SET ${column} = ? WHERE id = ?`, [value, 'changing_app']);
   const introspect = (token: string) => request(t.http).post('/oauth/introspect').set('Authorization', auth).type('form').send({ token });
 
   it('narrows the new access token to the scopes the client still has', async () => {
@@ -95,14 +101,19 @@ describe('absolute lifetime of a login (OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL)', () =
 
   /** Moves the start of the login that issued `refreshToken` to `msAgo` before now; returns the new start. */
   async function startLoginAgo(refreshToken: string, msAgo: number): Promise<number> {
-    const [{ grant_id: grantId }] = await t.sql<{ grant_id: string }>('SELECT grant_id FROM oauth_refresh_tokens WHERE digest = ?', [digest(refreshToken)]);
+    const [{ grant_id: grantId }] = await t.sql<{ grant_id: string }>('SELECT grant_id FROM oauth_refresh_tokens WHERE digest = ?', [
+      digest(refreshToken),
+    ]);
     const createdAt = Date.now() - msAgo;
     await t.sql('UPDATE oauth_grants SET created_at = ? WHERE id = ?', [createdAt, grantId]);
     return createdAt;
   }
 
   const expiresAt = async (refreshToken: string) =>
-    Number((await t.sql<{ expires_at: string | number }>('SELECT expires_at FROM oauth_refresh_tokens WHERE digest = ?', [digest(refreshToken)]))[0].expires_at);
+    Number(
+      (await t.sql<{ expires_at: string | number }>('SELECT expires_at FROM oauth_refresh_tokens WHERE digest = ?', [digest(refreshToken)]))[0]
+        .expires_at,
+    );
 
   it('keeps rotating within the lifetime, and cuts the new refresh token to the end of the login', async () => {
     t = await startTestApp({ OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL: '86400' });

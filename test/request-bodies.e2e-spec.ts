@@ -67,7 +67,11 @@ describe('decompression bombs', () => {
   });
 
   const send = (path: string, encoding: string, body: Buffer) =>
-    fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': FORM, 'Content-Encoding': encoding, Authorization: DEMO.basic }, body });
+    fetch(`${app.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': FORM, 'Content-Encoding': encoding, Authorization: DEMO.basic },
+      body,
+    });
 
   it('answers bombs at every route with 413, and stops inflating at the limit: the process is idle right after', async () => {
     const pid = app.child.pid!;
@@ -143,27 +147,41 @@ describe('compressed and encoded form bodies', () => {
   });
 
   it.each(['compress', 'x-gzip', 'zstd-but-not', 'gzip, br', 'bogus'])('refuses Content-Encoding: %s with 415 invalid_request', async (encoding) => {
-    const response = await post('/oauth/token', { 'Content-Type': FORM, 'Content-Encoding': encoding, Authorization: DEMO.basic }, 'grant_type=client_credentials');
+    const response = await post(
+      '/oauth/token',
+      { 'Content-Type': FORM, 'Content-Encoding': encoding, Authorization: DEMO.basic },
+      'grant_type=client_credentials',
+    );
     expectOAuthError(response, 415, 'invalid_request');
   });
 
   describe('RFC 6749 Appendix B: parameters are UTF-8', () => {
-    it.each([FORM, `${FORM}; charset=utf-8`, `${FORM}; charset=UTF-8`, `${FORM};charset="utf-8"`])('reads percent-encoded UTF-8 with Content-Type %j', async (contentType) => {
-      const response = await post('/oauth/token', { 'Content-Type': contentType }, credentials);
-      expect(response.status).toBe(200);
-    });
+    it.each([FORM, `${FORM}; charset=utf-8`, `${FORM}; charset=UTF-8`, `${FORM};charset="utf-8"`])(
+      'reads percent-encoded UTF-8 with Content-Type %j',
+      async (contentType) => {
+        const response = await post('/oauth/token', { 'Content-Type': contentType }, credentials);
+        expect(response.status).toBe(200);
+      },
+    );
 
-    it.each(['iso-8859-1', 'ISO-8859-1', 'windows-1252', 'utf-16', 'utf8', 'us-ascii'])('refuses a body declared as charset=%s with 415 invalid_request', async (charset) => {
-      // "clïent" in ISO-8859-1: the same bytes a body-parser decoding would turn into the registered client.
-      const latin1 = Buffer.from('grant_type=client_credentials&client_id=cl%EFent&client_secret=s%E9cret-%FC', 'latin1');
-      for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
-        const response = await post(path, { 'Content-Type': `${FORM}; charset=${charset}`, Authorization: DEMO.basic }, latin1);
-        expectOAuthError(response, 415, 'invalid_request');
-      }
-    });
+    it.each(['iso-8859-1', 'ISO-8859-1', 'windows-1252', 'utf-16', 'utf8', 'us-ascii'])(
+      'refuses a body declared as charset=%s with 415 invalid_request',
+      async (charset) => {
+        // "clïent" in ISO-8859-1: the same bytes a body-parser decoding would turn into the registered client.
+        const latin1 = Buffer.from('grant_type=client_credentials&client_id=cl%EFent&client_secret=s%E9cret-%FC', 'latin1');
+        for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+          const response = await post(path, { 'Content-Type': `${FORM}; charset=${charset}`, Authorization: DEMO.basic }, latin1);
+          expectOAuthError(response, 415, 'invalid_request');
+        }
+      },
+    );
 
     it('reads ISO-8859-1 escapes in an undeclared body as what they are in UTF-8: not the client', async () => {
-      const response = await post('/oauth/token', { 'Content-Type': FORM }, 'grant_type=client_credentials&client_id=cl%EFent&client_secret=s%E9cret-%FC');
+      const response = await post(
+        '/oauth/token',
+        { 'Content-Type': FORM },
+        'grant_type=client_credentials&client_id=cl%EFent&client_secret=s%E9cret-%FC',
+      );
       expectOAuthError(response, 401, 'invalid_client');
     });
   });

@@ -19,7 +19,11 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
   afterAll(() => t.close());
 
   const clientCredentials = (authorization: string, fields: Record<string, string> = {}) =>
-    request(t.http).post('/oauth/token').set('Authorization', authorization).type('form').send({ grant_type: 'client_credentials', ...fields });
+    request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', authorization)
+      .type('form')
+      .send({ grant_type: 'client_credentials', ...fields });
 
   it('issues an access token and no refresh token (§4.4.3)', async () => {
     const response = await clientCredentials(service);

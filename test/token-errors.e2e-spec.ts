@@ -1,14 +1,5 @@
 import request from 'supertest';
-import {
-  basicAuth,
-  createClient,
-  DEMO,
-  expectOAuthError,
-  passwordGrant,
-  refreshGrant,
-  startTestApp,
-  type TestApp,
-} from './support/test-app';
+import { basicAuth, createClient, DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 
 /** Every way a token request can fail, each with its RFC 6749 §5.2 status, code and headers. */
 describe('POST /oauth/token errors', () => {
@@ -30,16 +21,16 @@ describe('POST /oauth/token errors', () => {
     });
 
     it('when a parameter is sent more than once (§3.2)', async () => {
-      const response = await token()
-        .set('Authorization', DEMO.basic)
-        .type('form')
-        .send('grant_type=password&username=a&username=b&password=c');
+      const response = await token().set('Authorization', DEMO.basic).type('form').send('grant_type=password&username=a&username=b&password=c');
       expectOAuthError(response, 400, 'invalid_request');
       expect(response.body.error_description).toContain('more than once');
     });
 
     it('when a parameter is sent without a value, as if it were omitted (§3.2)', async () => {
-      const response = await token().set('Authorization', DEMO.basic).type('form').send(`grant_type=password&username=${encodeURIComponent(DEMO.username)}&password=`);
+      const response = await token()
+        .set('Authorization', DEMO.basic)
+        .type('form')
+        .send(`grant_type=password&username=${encodeURIComponent(DEMO.username)}&password=`);
       expectOAuthError(response, 400, 'invalid_request');
       expect(response.body.error_description).toContain('password');
     });
@@ -77,7 +68,10 @@ describe('POST /oauth/token errors', () => {
     });
 
     it('with 413 when the body is larger than 16 KiB', async () => {
-      const response = await token().set('Authorization', DEMO.basic).type('form').send(`grant_type=password&username=${'a'.repeat(17 * 1024)}`);
+      const response = await token()
+        .set('Authorization', DEMO.basic)
+        .type('form')
+        .send(`grant_type=password&username=${'a'.repeat(17 * 1024)}`);
       expectOAuthError(response, 413, 'invalid_request');
     });
 

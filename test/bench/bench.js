@@ -222,7 +222,12 @@ async function runSuite(kind, config, built, sampler) {
 
   /** @type {Target[]} */
   const targets = [
-    { name: 'bare', what: 'GET /bare, bare Nest app (autocannon)', servers: [bare], run: (seconds) => runAutocannon({ url: `${bare.baseUrl}/bare`, connections, seconds }) },
+    {
+      name: 'bare',
+      what: 'GET /bare, bare Nest app (autocannon)',
+      servers: [bare],
+      run: (seconds) => runAutocannon({ url: `${bare.baseUrl}/bare`, connections, seconds }),
+    },
     { name: 'me', what: 'GET /me, Bearer token (autocannon)', servers: [main], run: me(main, mainTokens.bearer) },
     {
       name: 'bare_fetch',
@@ -250,7 +255,8 @@ async function runSuite(kind, config, built, sampler) {
       what: `verifySecret(), stored scrypt hash (in-process, ${connections} concurrent)`,
       servers: [],
       fixedAmount: true,
-      run: (seconds) => runHashVerifyLoop({ verifySecret, secret: DEMO.password, stored: storedHash, workers: connections, seconds, amount: slowAmount }),
+      run: (seconds) =>
+        runHashVerifyLoop({ verifySecret, secret: DEMO.password, stored: storedHash, workers: connections, seconds, amount: slowAmount }),
     },
     {
       name: 'password',
@@ -339,7 +345,9 @@ async function runSuite(kind, config, built, sampler) {
       const result = await measure(target, config.seconds);
       measurements.push({ round: roundIndex + 1, target: target.name, ...result });
       const warn = result.failed > 0 ? `  (${result.failed} FAILED)` : '';
-      log(`  ${target.name.padEnd(19)} ${result.rps.toFixed(1).padStart(9)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${warn}`);
+      log(
+        `  ${target.name.padEnd(19)} ${result.rps.toFixed(1).padStart(9)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${warn}`,
+      );
     }
   }
 
@@ -360,10 +368,24 @@ async function runSuite(kind, config, built, sampler) {
     scryptBoundRequestsPerRound: slowAmount,
     rowsAtEnd: rows,
     measurements: measurements.map(roundMeasurement),
-    summary: summarize(targets.map((target) => target.name), measurements),
-    ratios: ratios(measurements, config.rounds, growth.map((entry) => entry.label)),
+    summary: summarize(
+      targets.map((target) => target.name),
+      measurements,
+    ),
+    ratios: ratios(
+      measurements,
+      config.rounds,
+      growth.map((entry) => entry.label),
+    ),
     memory,
-    ...(smallApp && largeApp ? { memoryGrowth: { maxRssDuringRounds: round(largeApp.maxRssMiB / smallApp.maxRssMiB, 3), rssAtStart: round(largeApp.startRssMiB / smallApp.startRssMiB, 3) } } : {}),
+    ...(smallApp && largeApp
+      ? {
+          memoryGrowth: {
+            maxRssDuringRounds: round(largeApp.maxRssMiB / smallApp.maxRssMiB, 3),
+            rssAtStart: round(largeApp.startRssMiB / smallApp.startRssMiB, 3),
+          },
+        }
+      : {}),
   };
 }
 
@@ -454,7 +476,8 @@ function ratios(measurements, rounds, growth) {
       const ratio = field === 'cpu' ? bottom.cpuMsPerRequest / top.cpuMsPerRequest : top[field] / bottom[field];
       if (Number.isFinite(ratio) && ratio > 0) perRound.push(ratio);
     }
-    if (perRound.length > 0) out[label] = { median: round(median(perRound), 4), min: round(Math.min(...perRound), 4), max: round(Math.max(...perRound), 4) };
+    if (perRound.length > 0)
+      out[label] = { median: round(median(perRound), 4), min: round(Math.min(...perRound), 4), max: round(Math.max(...perRound), 4) };
   }
   return out;
 }
@@ -469,23 +492,28 @@ function printSuite(suite) {
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, s] of Object.entries(suite.summary)) {
     const cores = Number.isFinite(s.serverCores) ? s.serverCores : '–';
-    lines.push(`| ${name} | ${suite.targets[name]} | ${s.rps} | ${s.rpsMin} – ${s.rpsMax} | ${s.p50} | ${s.p99} | ${s.cpuMsPerRequest} | ${cores} | ${s.otherCores} | ${s.failed} |`);
+    lines.push(
+      `| ${name} | ${suite.targets[name]} | ${s.rps} | ${s.rpsMin} – ${s.rpsMax} | ${s.p50} | ${s.p99} | ${s.cpuMsPerRequest} | ${cores} | ${s.otherCores} | ${s.failed} |`,
+    );
   }
   lines.push('\nCPU ms/req: CPU time (all threads) of the app per request; for hash_verify, of this process per verify.');
   lines.push(
-    'Other load: cores busy with processes other than the benchmark\'s during the measurement (2 = all of a 2-core machine;' +
-      ' on PostgreSQL it includes the database server\'s own work).',
+    "Other load: cores busy with processes other than the benchmark's during the measurement (2 = all of a 2-core machine;" +
+      " on PostgreSQL it includes the database server's own work).",
   );
   lines.push('\n| ratio | median | min – max over rounds |');
   lines.push('| --- | ---: | ---: |');
-  for (const [label, r] of Object.entries(suite.ratios)) lines.push(`| ${label} | ${r.median.toFixed(3)} | ${r.min.toFixed(3)} – ${r.max.toFixed(3)} |`);
+  for (const [label, r] of Object.entries(suite.ratios))
+    lines.push(`| ${label} | ${r.median.toFixed(3)} | ${r.min.toFixed(3)} – ${r.max.toFixed(3)} |`);
   lines.push('\n| process | RSS at start (MiB) | max RSS during the rounds (MiB) | peak RSS over its life, VmHWM (MiB) |');
   lines.push('| --- | ---: | ---: | ---: |');
   for (const [label, m] of Object.entries(suite.memory)) lines.push(`| ${label} | ${m.startRssMiB} | ${m.maxRssMiB} | ${m.peakRssMiB} |`);
-  lines.push("\nThe password grant hashes with scrypt (32 MiB a hash at cost 15), at most PASSWORD_HASH_CONCURRENCY (the number of cores) at once.");
+  lines.push('\nThe password grant hashes with scrypt (32 MiB a hash at cost 15), at most PASSWORD_HASH_CONCURRENCY (the number of cores) at once.');
   if (suite.memoryGrowth) {
     const [small, large] = suite.growth.map((/** @type {{ label: string }} */ entry) => entry.label);
-    lines.push(`Growth, RSS ${large} ÷ ${small}: ${suite.memoryGrowth.maxRssDuringRounds} (max during the rounds), ${suite.memoryGrowth.rssAtStart} (at start)`);
+    lines.push(
+      `Growth, RSS ${large} ÷ ${small}: ${suite.memoryGrowth.maxRssDuringRounds} (max during the rounds), ${suite.memoryGrowth.rssAtStart} (at start)`,
+    );
   }
   const rows = Object.entries(suite.rowsAtEnd).map(([db, counts]) => `${db}: ${Object.values(counts).join(' / ')}`);
   lines.push(`\nRows at the end (grants / access tokens / refresh tokens): ${rows.join('; ')}`);
@@ -521,7 +549,9 @@ async function main() {
   if (config.rounds < 3) log(`BENCH_ROUNDS=${config.rounds}: fewer than 3 rounds, medians mean little`);
   log(
     `${config.rounds} rounds x ${config.seconds} s per target, ${config.connections} connections` +
-      (config.skipGrowth ? ', no growth runs' : `, growth ${config.growthSmall.toLocaleString('en')} vs ${config.growthLarge.toLocaleString('en')} grants`) +
+      (config.skipGrowth
+        ? ', no growth runs'
+        : `, growth ${config.growthSmall.toLocaleString('en')} vs ${config.growthLarge.toLocaleString('en')} grants`) +
       (config.postgresUrl ? ', sqlite then PostgreSQL' : ', sqlite only (set BENCH_POSTGRES_URL for PostgreSQL)'),
   );
   const built = await prepareBuild({ snapshot: config.snapshot, log });
@@ -552,7 +582,11 @@ async function main() {
       loadAverageAfter: os.loadavg().map((value) => round(value, 2)),
       uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE || 4),
     },
-    config: { ...config, postgresUrl: config.postgresUrl ? config.postgresUrl.replace(/\/\/[^@/]*@/, '//…@') : undefined, output: relative(REPO, config.output) },
+    config: {
+      ...config,
+      postgresUrl: config.postgresUrl ? config.postgresUrl.replace(/\/\/[^@/]*@/, '//…@') : undefined,
+      output: relative(REPO, config.output),
+    },
     // What the app processes were started with, besides the database and the port.
     appEnvironment: Object.fromEntries(
       Object.entries(apiEnv(built, {}, config)).filter(([name]) => /^(PASSWORD_HASH_|HTTP_ADAPTER|LOG_LEVEL|OAUTH_|UV_THREADPOOL_SIZE)/.test(name)),

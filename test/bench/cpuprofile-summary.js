@@ -140,7 +140,13 @@ function summarizeProfile(profile, { fromUs = -Infinity, toUs = Infinity, top = 
       .filter((entry) => entry.function !== '(idle)')
       .sort((a, b) => b.selfUs - a.selfUs)
       .slice(0, top)
-      .map((entry) => ({ function: entry.function, location: entry.location, module: entry.module, selfMs: ms(entry.selfUs), selfPercent: pct(entry.selfUs, busyUs) })),
+      .map((entry) => ({
+        function: entry.function,
+        location: entry.location,
+        module: entry.module,
+        selfMs: ms(entry.selfUs),
+        selfPercent: pct(entry.selfUs, busyUs),
+      })),
     modulesBySelf: [...moduleSelf.entries()]
       .filter(([module]) => module !== '(idle)')
       .sort((a, b) => b[1] - a[1])
@@ -164,7 +170,12 @@ function summarizeProfile(profile, { fromUs = -Infinity, toUs = Infinity, top = 
 
 /** @param {ReturnType<typeof summarizeProfile>} summary @param {string} title */
 function formatSummary(summary, title) {
-  const lines = [`\n#### ${title}`, '', `window ${summary.windowMs} ms, sampled ${summary.sampledMs} ms, busy ${summary.busyMs} ms (idle ${summary.idlePercent} %); percentages are of busy time`, ''];
+  const lines = [
+    `\n#### ${title}`,
+    '',
+    `window ${summary.windowMs} ms, sampled ${summary.sampledMs} ms, busy ${summary.busyMs} ms (idle ${summary.idlePercent} %); percentages are of busy time`,
+    '',
+  ];
   lines.push('| self % | self ms | function | location | module |', '| ---: | ---: | --- | --- | --- |');
   for (const f of summary.topFunctions) lines.push(`| ${f.selfPercent} | ${f.selfMs} | \`${f.function}\` | ${f.location} | ${f.module} |`);
   lines.push('', '| module | self % | inclusive % |', '| --- | ---: | ---: |');

@@ -9,7 +9,18 @@
 export function controlClock(): { advance(seconds: number): void; restore(): void } {
   jest.useFakeTimers({
     advanceTimers: true,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
   return {
     advance: (seconds) => jest.setSystemTime(Date.now() + seconds * 1000),

@@ -52,7 +52,11 @@ export interface TestApp {
 export async function startTestApp(
   env: Record<string, string> = {},
   shared?: { database: TestDatabase },
-  { beforeInit }: { /** What a host does to the app between creating and initialising it, e.g. `setGlobalPrefix()`. */ beforeInit?: (app: INestApplication) => void } = {},
+  {
+    beforeInit,
+  }: {
+    /** What a host does to the app between creating and initialising it, e.g. `setGlobalPrefix()`. */ beforeInit?: (app: INestApplication) => void;
+  } = {},
 ): Promise<TestApp> {
   const database = shared?.database ?? (await createTestDatabase());
   const keyDir = mkdtempSync(join(tmpdir(), 'oauth-keys-'));

@@ -20,10 +20,7 @@ const BODY_LIMIT_BYTES = 16 * 1024;
  * picks the platform (see `AppConfig.httpAdapter`); on Fastify, call `getHttpAdapter().getInstance().ready()` after
  * `init()` before handing `getHttpServer()` to anything but `listen()`.
  */
-export async function createApp(
-  config: AppConfig,
-  options: { logger?: LoggerService | LogLevel[] | false } = {},
-): Promise<INestApplication> {
+export async function createApp(config: AppConfig, options: { logger?: LoggerService | LogLevel[] | false } = {}): Promise<INestApplication> {
   // Only form bodies are parsed: no route of this API takes JSON, and the token endpoint must refuse it
   // (RFC 6749 §3.2). extended: false keeps "a[b]=c" a plain parameter name instead of a nested object.
   // No logger given: JSON logs through pino (Nest's start-up lines wait for it). `logger: false` turns pino off
@@ -45,7 +42,11 @@ export async function createApp(
       ...(logging ? { genReqId: (request: IncomingMessage) => requestId(request, { setHeader: () => undefined } as unknown as ServerResponse) } : {}),
     });
     const fastifyApp = await NestFactory.create<NestFastifyApplication>(module, adapter, nestOptions);
-    if (logging) fastifyApp.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+    if (logging)
+      fastifyApp
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
     // The same parsing as body-parser's below (see useFastifyFormBodies); Fastify sends no X-Powered-By.
     await useFastifyFormBodies(fastifyApp, BODY_LIMIT_BYTES);
     app = fastifyApp;

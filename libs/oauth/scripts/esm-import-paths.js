@@ -56,14 +56,23 @@ function completeRelativeImports(dir) {
       if (!specifier.startsWith('./') && !specifier.startsWith('../')) continue;
       if (specifier.endsWith('.js')) continue;
       const base = path.resolve(path.dirname(file), specifier);
-      const candidates = isDeclaration ? [['.js', `${base}.d.ts`], ['/index.js', path.join(base, 'index.d.ts')]] : [['.js', `${base}.js`], ['/index.js', path.join(base, 'index.js')]];
+      const candidates = isDeclaration
+        ? [
+            ['.js', `${base}.d.ts`],
+            ['/index.js', path.join(base, 'index.d.ts')],
+          ]
+        : [
+            ['.js', `${base}.js`],
+            ['/index.js', path.join(base, 'index.js')],
+          ];
       const match = candidates.find(([, candidate]) => isFile(candidate));
       if (!match) throw new Error(`${path.relative(dir, file)}: the ESM build has no file for "${specifier}"`);
       edits.push({ start: literal.getStart(source) + 1, end: literal.getEnd() - 1, replacement: specifier + match[0] });
     }
     if (edits.length === 0) continue;
     let rewritten = text;
-    for (const edit of edits.sort((a, b) => b.start - a.start)) rewritten = rewritten.slice(0, edit.start) + edit.replacement + rewritten.slice(edit.end);
+    for (const edit of edits.sort((a, b) => b.start - a.start))
+      rewritten = rewritten.slice(0, edit.start) + edit.replacement + rewritten.slice(edit.end);
     writeFileSync(file, rewritten);
   }
 }

@@ -1,12 +1,7 @@
 // The package contract: everything a host may import. Internal providers and DI tokens stay unexported.
 export { OAuthModule } from './oauth.module';
 export { OAUTH_ASYNC_OPTIONS_TYPE, OAUTH_OPTIONS_TYPE } from './oauth.module-definition';
-export type {
-  OAuthJwtOptions,
-  OAuthModuleExtras,
-  OAuthModuleOptions,
-  ResolvedOAuthOptions,
-} from './oauth-module-options.interface';
+export type { OAuthJwtOptions, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAuthOptions } from './oauth-module-options.interface';
 
 export {
   OAuthClientAdminService,

@@ -91,11 +91,15 @@ describe('resolveOAuthOptions', () => {
     expect(() => resolveOAuthOptions({ grantTypes: ['Password' as OAuthGrantType] })).toThrow(MisconfigurationError);
   });
 
-  it('enables every registered grant type by default, the host\'s too, and lets grantTypes pick among them', () => {
+  it("enables every registered grant type by default, the host's too, and lets grantTypes pick among them", () => {
     const registered = [...OAUTH_GRANT_TYPES, 'urn:example:params:oauth:grant-type:demo'];
     expect(resolveWith({}, registered).grantTypes).toEqual(registered);
-    expect(resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, registered).grantTypes).toEqual(['urn:example:params:oauth:grant-type:demo']);
-    expect(() => resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, OAUTH_GRANT_TYPES)).toThrow(/grant-type:demo.*grantHandlers/);
+    expect(resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, registered).grantTypes).toEqual([
+      'urn:example:params:oauth:grant-type:demo',
+    ]);
+    expect(() => resolveWith({ grantTypes: ['urn:example:params:oauth:grant-type:demo'] }, OAUTH_GRANT_TYPES)).toThrow(
+      /grant-type:demo.*grantHandlers/,
+    );
   });
 
   it.each(['say "hi"', 'back\\slash', 'line\nbreak', 'carriage\rreturn'])(
@@ -110,7 +114,7 @@ describe('resolveOAuthOptions', () => {
   });
 
   it('accepts a realm of printable ASCII, spaces included (RFC 7235 §2.2)', () => {
-    expect(resolveOAuthOptions({ realm: 'My API (v2) !#$%&\'*+-.^_`|~' }).realm).toBe('My API (v2) !#$%&\'*+-.^_`|~');
+    expect(resolveOAuthOptions({ realm: "My API (v2) !#$%&'*+-.^_`|~" }).realm).toBe("My API (v2) !#$%&'*+-.^_`|~");
   });
 
   it('advertises no scopes unless given some, and keeps each given scope once', () => {

@@ -79,7 +79,9 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registered
   // A dummy hash that verifySecret would refuse to compute would make an unknown client id the fast case.
   const { cost, parallelism } = resolved.clientSecretHash;
   if (!isSaneCost(cost!, 8, parallelism!)) {
-    throw new MisconfigurationError(`OAuthModule: clientSecretHash needs a whole cost from 1 to 22 and parallelism from 1 to 16, got ${cost} and ${parallelism}`);
+    throw new MisconfigurationError(
+      `OAuthModule: clientSecretHash needs a whole cost from 1 to 22 and parallelism from 1 to 16, got ${cost} and ${parallelism}`,
+    );
   }
   const unknown = resolved.grantTypes.filter((type) => !registeredGrantTypes.includes(type));
   if (unknown.length > 0) {

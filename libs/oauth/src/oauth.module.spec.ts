@@ -32,7 +32,11 @@ class FeatureController {
 class FeatureModule {}
 
 const oauth = (isGlobal?: boolean) =>
-  OAuthModule.forRoot({ grantTypes: ['client_credentials'], storage: OAuthInMemoryStorageModule.register(), ...(isGlobal === undefined ? {} : { isGlobal }) });
+  OAuthModule.forRoot({
+    grantTypes: ['client_credentials'],
+    storage: OAuthInMemoryStorageModule.register(),
+    ...(isGlobal === undefined ? {} : { isGlobal }),
+  });
 
 describe('OAuthModule registration', () => {
   it('with isGlobal: true, serves its exports (repositories, verifier) and BearerGuard to modules that do not import it', async () => {

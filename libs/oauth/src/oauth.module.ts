@@ -84,6 +84,15 @@ import { TokenService } from './token/token.service';
     OAuthClientAdminService,
     RoutePaths,
   ],
-  exports: [OAUTH_RESOLVED_OPTIONS, TokenService, AccessTokenVerifier, AccessTokenCache, HashLimiter, OAuthGrantRegistry, OAuthClientAdminService, UserRevocationService],
+  exports: [
+    OAUTH_RESOLVED_OPTIONS,
+    TokenService,
+    AccessTokenVerifier,
+    AccessTokenCache,
+    HashLimiter,
+    OAuthGrantRegistry,
+    OAuthClientAdminService,
+    UserRevocationService,
+  ],
 })
 export class OAuthModule extends ConfigurableOAuthModule {}

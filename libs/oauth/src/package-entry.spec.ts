@@ -40,7 +40,11 @@ function importGraph(entry: string): { files: Set<string>; packages: Map<string,
   return { files, packages };
 }
 
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 describe('the package entry points', () => {
   it('keeps typeorm and @nestjs/typeorm out of the core entry (they are optional peers)', () => {
@@ -73,7 +77,13 @@ describe('the package entry points', () => {
     expect(Object.keys(typeorm)).toEqual(expect.arrayContaining(['OAuthTypeOrmModule', 'OAUTH_ENTITIES', 'OAUTH_MIGRATIONS', 'OAuthClientEntity']));
     const providers = typeorm.OAuthTypeOrmModule.forFeature().providers as { provide: unknown }[];
     expect(providers.map((provider) => provider.provide)).toEqual(
-      expect.arrayContaining([core.ClientRepository, core.GrantRepository, core.AccessTokenRepository, core.RefreshTokenRepository, core.AttemptCounterRepository]),
+      expect.arrayContaining([
+        core.ClientRepository,
+        core.GrantRepository,
+        core.AccessTokenRepository,
+        core.RefreshTokenRepository,
+        core.AttemptCounterRepository,
+      ]),
     );
   });
 
@@ -81,7 +91,11 @@ describe('the package entry points', () => {
     const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
     const sources = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [join(dir, entry.name)] : [],
+        entry.isDirectory()
+          ? sources(join(dir, entry.name))
+          : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')
+            ? [join(dir, entry.name)]
+            : [],
       );
     const imported = new Set<string>();
     for (const file of sources(SRC)) for (const specifier of importGraph(file).packages.keys()) imported.add(packageName(specifier));

@@ -140,7 +140,15 @@ function apiEnv(built, databaseEnv, { passwordHashCost }) {
  */
 function startApi({ label, built, databaseEnv, passwordHashCost, cwd, nodeArgs = [] }) {
   const logFile = join(cwd, `${label.replace(/[^A-Za-z0-9_-]/g, '_')}.log`);
-  return startServer({ label, script: built.main, nodeArgs, env: apiEnv(built, databaseEnv, { passwordHashCost }), cwd, readyPath: '/health', logFile });
+  return startServer({
+    label,
+    script: built.main,
+    nodeArgs,
+    env: apiEnv(built, databaseEnv, { passwordHashCost }),
+    cwd,
+    readyPath: '/health',
+    logFile,
+  });
 }
 
 /**

@@ -79,10 +79,13 @@ async function withSqlite(file, work) {
 }
 
 /** @param {any} db @param {string} sql */
-const exec = (db, sql) => new Promise((resolve, reject) => db.exec(sql, (/** @type {Error | null} */ error) => (error ? reject(error) : resolve(undefined))));
+const exec = (db, sql) =>
+  new Promise((resolve, reject) => db.exec(sql, (/** @type {Error | null} */ error) => (error ? reject(error) : resolve(undefined))));
 /** @param {any} db @param {string} sql @param {unknown[]} params @returns {Promise<any[]>} */
 const all = (db, sql, params) =>
-  new Promise((resolve, reject) => db.all(sql, params, (/** @type {Error | null} */ error, /** @type {any[]} */ rows) => (error ? reject(error) : resolve(rows))));
+  new Promise((resolve, reject) =>
+    db.all(sql, params, (/** @type {Error | null} */ error, /** @type {any[]} */ rows) => (error ? reject(error) : resolve(rows))),
+  );
 
 /** @param {any} db @param {number} grants @param {SeedOptions} options */
 async function seedSqlite(db, grants, { clientId, accessTtlSeconds, refreshTtlSeconds }) {

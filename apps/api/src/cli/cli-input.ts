@@ -49,7 +49,10 @@ export function parsePersonName(value: string): string {
 }
 
 export function parseRoles(value: string): string[] {
-  const roles = value.split(',').map((role) => role.trim()).filter((role) => role.length > 0);
+  const roles = value
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role.length > 0);
   if (roles.length === 0) throw new CliInputError('at least one role is required, for example USER,ADMIN');
   const invalid = roles.filter((role) => !ROLE.test(role));
   if (invalid.length > 0) {

@@ -107,10 +107,12 @@ function buildProgram(io: CliIo): Command {
 
   const clientId = '1 to 128 printable ASCII characters, spaces included (RFC 6749 Appendix A.1); quote it in the shell';
   const scopesOption = (flags: string, description: string) => new Option(flags, description).argParser(asOption(parseScopeList));
-  const grantsOption = () => new Option('--grants <grants>', `comma-separated grant types, among ${OAUTH_GRANT_TYPES.join(', ')}`).argParser(asOption(parseGrantList));
+  const grantsOption = () =>
+    new Option('--grants <grants>', `comma-separated grant types, among ${OAUTH_GRANT_TYPES.join(', ')}`).argParser(asOption(parseGrantList));
   const defaultScopesOption = (description: string) =>
     new Option('--default-scopes <scopes>', description).argParser(asOption((value) => parseScopeList(value, { allowEmpty: true })));
-  const revokeGrantsOption = (why: string) => new Option('--revoke-grants', `also revoke all of the client's grants, so its tokens stop working at once (${why})`);
+  const revokeGrantsOption = (why: string) =>
+    new Option('--revoke-grants', `also revoke all of the client's grants, so its tokens stop working at once (${why})`);
 
   program
     .command('client:create')
@@ -121,7 +123,10 @@ function buildProgram(io: CliIo): Command {
     .addOption(grantsOption().default(parseGrantList(DEFAULT_GRANTS), DEFAULT_GRANTS))
     .addOption(defaultScopesOption('scopes granted when a request names none; a subset of --scopes (default: all of --scopes)'))
     .option('--name <name>', 'a human-readable name, for operators')
-    .addHelpText('after', '\nExample:\n  npm run cli -- client:create --id mobile_app --scopes "read write" --default-scopes read --name "Mobile app"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run cli -- client:create --id mobile_app --scopes "read write" --default-scopes read --name "Mobile app"',
+    )
     .action(async (options: ClientCreateOptions) => {
       const result = await withApp(io, (app) =>
         app.get(OAuthClientAdminService).create({
@@ -147,7 +152,13 @@ function buildProgram(io: CliIo): Command {
         print('No clients.');
         return;
       }
-      const rows = clients.map((client) => [client.id, client.name ?? '', client.grants.join(','), client.scopes.join(' '), client.defaultScopes.join(' ')]);
+      const rows = clients.map((client) => [
+        client.id,
+        client.name ?? '',
+        client.grants.join(','),
+        client.scopes.join(' '),
+        client.defaultScopes.join(' '),
+      ]);
       for (const line of table(['ID', 'NAME', 'GRANTS', 'SCOPES', 'DEFAULT SCOPES'], rows)) print(line);
     });
 
@@ -165,7 +176,9 @@ function buildProgram(io: CliIo): Command {
       const { id, revokeGrants, ...changes } = options;
       if (Object.keys(changes).length === 0) throw new CliInputError('nothing to change: give --grants, --scopes, --default-scopes or --name');
       const updated = await withApp(io, (app) => app.get(OAuthClientAdminService).update(id, changes, { revokeGrants }));
-      print(`Updated client ${JSON.stringify(updated.id)}: ${describeClient(updated)}${revokeGrants ? `; revoked ${plural(updated.revokedGrants, 'grant')}` : ''}.`);
+      print(
+        `Updated client ${JSON.stringify(updated.id)}: ${describeClient(updated)}${revokeGrants ? `; revoked ${plural(updated.revokedGrants, 'grant')}` : ''}.`,
+      );
     });
 
   program
@@ -202,7 +215,10 @@ function buildProgram(io: CliIo): Command {
     .option('--firstname <name>', 'first name', asOption(parsePersonName))
     .option('--lastname <name>', 'last name', asOption(parsePersonName))
     .option('--roles <roles>', 'comma-separated roles (default: USER)', asOption(parseRoles))
-    .addHelpText('after', '\nExample:\n  printf "%s\\n" "$PASSWORD" | npm run cli -- user:create --email ada@example.org --firstname Ada --roles USER,ADMIN')
+    .addHelpText(
+      'after',
+      '\nExample:\n  printf "%s\\n" "$PASSWORD" | npm run cli -- user:create --email ada@example.org --firstname Ada --roles USER,ADMIN',
+    )
     .action(async (options: UserCreateOptions) => {
       const user = await withApp(io, async (app) => {
         // Checked before asking for a password, so nobody types one for nothing.
@@ -325,5 +341,10 @@ function plural(count: number, noun: string): string {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  return [header, ...rows].map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -37,10 +37,18 @@ describe('loadAppConfig: password hashing', () => {
   });
 
   it('reads OAUTH_HASH_QUEUE_MAX (0 allowed: nothing waits) and OAUTH_HASH_QUEUE_TIMEOUT_MS (0: no deadline)', () => {
-    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '0', OAUTH_HASH_QUEUE_TIMEOUT_MS: '0' }).oauth).toMatchObject({ hashQueueMax: 0, hashQueueTimeoutMs: 0 });
-    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '100', OAUTH_HASH_QUEUE_TIMEOUT_MS: '5000' }).oauth).toMatchObject({ hashQueueMax: 100, hashQueueTimeoutMs: 5000 });
+    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '0', OAUTH_HASH_QUEUE_TIMEOUT_MS: '0' }).oauth).toMatchObject({
+      hashQueueMax: 0,
+      hashQueueTimeoutMs: 0,
+    });
+    expect(loadAppConfig({ OAUTH_HASH_QUEUE_MAX: '100', OAUTH_HASH_QUEUE_TIMEOUT_MS: '5000' }).oauth).toMatchObject({
+      hashQueueMax: 100,
+      hashQueueTimeoutMs: 5000,
+    });
     expect(problemsOf({ OAUTH_HASH_QUEUE_MAX: '-1' })).toContain('OAUTH_HASH_QUEUE_MAX must be a whole number between 0 and 10000, got "-1"');
-    expect(problemsOf({ OAUTH_HASH_QUEUE_TIMEOUT_MS: '1.5' })).toContain('OAUTH_HASH_QUEUE_TIMEOUT_MS must be a whole number between 0 and 600000, got "1.5"');
+    expect(problemsOf({ OAUTH_HASH_QUEUE_TIMEOUT_MS: '1.5' })).toContain(
+      'OAUTH_HASH_QUEUE_TIMEOUT_MS must be a whole number between 0 and 600000, got "1.5"',
+    );
   });
 
   it('reports a bad OAUTH_HASH_CONCURRENCY together with the other problems', () => {

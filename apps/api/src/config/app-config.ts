@@ -155,7 +155,9 @@ function parseDatabase(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['d
     return { type: 'postgres', url, schema, migrate: migrate(false) };
   }
   // Only the scheme is echoed: the rest of a database URL may hold a password.
-  problems.push(`DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`);
+  problems.push(
+    `DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`,
+  );
   return { type: 'sqlite', path: ':memory:', migrate: false };
 }
 

@@ -32,9 +32,7 @@ export async function loadJwtSigningKeys(source: { privateKeyPem?: string; keyFi
  */
 export async function rotateJwtKeyFile(keyFile: string, now = new Date()): Promise<JWK> {
   const previous = existsSync(keyFile) ? readKeyFile(keyFile) : undefined;
-  const retired = previous
-    ? [{ publicKey: publicPart(previous.current), retiredAt: now.toISOString() }, ...previous.previous]
-    : [];
+  const retired = previous ? [{ publicKey: publicPart(previous.current), retiredAt: now.toISOString() }, ...previous.previous] : [];
   const next = await writeNewKeyFile(keyFile, retired);
   return publicPart(next.current);
 }

@@ -26,12 +26,7 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
  * Credentials a request or response may carry in headers. Bodies are never logged (pino-http does not log them,
  * and nothing here adds them), and query strings are cut from the logged URL, so these are the only places left.
  */
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie', 'res.headers["set-cookie"]'];
 
 /** The request as logged: no query string (a token sent in a URL would otherwise be written down), no body. */
 function serializeRequest(request: { id: unknown; method: string; url?: string; headers: unknown; remoteAddress?: string; remotePort?: number }) {

@@ -8,7 +8,15 @@ import { MeController } from './me.controller';
 
 /** MeController's guard, scopes and user requirement, on in-memory OAuth storage and a fake user store: no database. */
 describe('MeController (GET /me)', () => {
-  const ada = { id: 7, email: 'ada@example.org', passwordHash: 'scrypt$...', firstname: 'Ada', lastname: 'Lovelace', roles: ['USER'], disabled: false } as User;
+  const ada = {
+    id: 7,
+    email: 'ada@example.org',
+    passwordHash: 'scrypt$...',
+    firstname: 'Ada',
+    lastname: 'Lovelace',
+    roles: ['USER'],
+    disabled: false,
+  } as User;
   const users = { findById: async (id: number) => (id === ada.id ? ada : null) };
   let app: INestApplication;
   let tokens: OAuthTestingTokens;

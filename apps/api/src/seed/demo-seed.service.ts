@@ -39,7 +39,13 @@ export class DemoSeedService implements OnApplicationBootstrap {
       defaultScopes: DEMO_CLIENT.scopes.join(' '),
       createdAt: new Date(),
     });
-    await this.users.create({ email: DEMO_USER.email, password: DEMO_USER.password, firstname: 'Admin', lastname: 'Breakout', roles: ['ADMIN', 'USER'] });
+    await this.users.create({
+      email: DEMO_USER.email,
+      password: DEMO_USER.password,
+      firstname: 'Admin',
+      lastname: 'Breakout',
+      roles: ['ADMIN', 'USER'],
+    });
     this.logger.warn(
       `Demo credentials exist: client "${DEMO_CLIENT.id}" and user "${DEMO_USER.email}" were created with the publicly ` +
         'documented secrets. Never expose this database; set NODE_ENV=production to skip the demo seed.',

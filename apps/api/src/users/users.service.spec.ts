@@ -82,7 +82,14 @@ describe('PasswordHasher', () => {
 
   it('fails closed on damaged or absurd hashes instead of throwing or hanging', async () => {
     const good = springBcrypt('pw');
-    for (const stored of ['', 'plain text', good.slice(0, -1), '$2x$' + good.slice(4), good.replace(/^\$2y\$04\$/, '$2y$31$'), '$2y$03$' + good.slice(7)]) {
+    for (const stored of [
+      '',
+      'plain text',
+      good.slice(0, -1),
+      '$2x$' + good.slice(4),
+      good.replace(/^\$2y\$04\$/, '$2y$31$'),
+      '$2y$03$' + good.slice(7),
+    ]) {
       expect(await hasher.verify('pw', stored)).toBe(false);
     }
   });

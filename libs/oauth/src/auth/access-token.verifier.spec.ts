@@ -19,13 +19,22 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
     store = new InMemoryOAuthStore();
     const options = resolveOAuthOptions();
     verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(options), new AccessTokenCache(options));
-    grant = { id: 'grant-1', clientId: 'web', userId: 'user-7', grantType: 'password', scope: ['read', 'write'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
+    grant = {
+      id: 'grant-1',
+      clientId: 'web',
+      userId: 'user-7',
+      grantType: 'password',
+      scope: ['read', 'write'],
+      createdAt: issuedAt,
+      revokedAt: null,
+      revokedReason: null,
+    };
     token = generateOpaqueToken();
     store.grants.set(grant.id, grant);
     store.accessTokens.set(digestToken(token), { digest: digestToken(token), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
   });
 
-  it('resolves a valid token to its principal, with the token\'s own scope', async () => {
+  it("resolves a valid token to its principal, with the token's own scope", async () => {
     await expect(verifier.verify(token, issuedAt)).resolves.toEqual({
       userId: 'user-7',
       clientId: 'web',
@@ -77,7 +86,16 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
   let cache: AccessTokenCache;
   let verifier: AccessTokenVerifier;
   let token: string;
-  const grant: OAuthGrant = { id: 'grant-1', clientId: 'web', userId: 'user-7', grantType: 'password', scope: ['read'], createdAt: issuedAt, revokedAt: null, revokedReason: null };
+  const grant: OAuthGrant = {
+    id: 'grant-1',
+    clientId: 'web',
+    userId: 'user-7',
+    grantType: 'password',
+    scope: ['read'],
+    createdAt: issuedAt,
+    revokedAt: null,
+    revokedReason: null,
+  };
 
   beforeEach(() => {
     store = new InMemoryOAuthStore();
@@ -121,7 +139,13 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
   it('remembers nothing about tokens it refused', async () => {
     const unknown = generateOpaqueToken();
     await expect(verifier.verify(unknown, issuedAt)).resolves.toBeNull();
-    store.accessTokens.set(digestToken(unknown), { digest: digestToken(unknown), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
+    store.accessTokens.set(digestToken(unknown), {
+      digest: digestToken(unknown),
+      grantId: grant.id,
+      scope: ['read'],
+      expiresAt,
+      createdAt: issuedAt,
+    });
     await expect(verifier.verify(unknown, issuedAt)).resolves.not.toBeNull();
   });
 

@@ -198,7 +198,11 @@ describe('BearerGuard as a global guard (APP_GUARD) with @Public()', () => {
   });
 
   it("keeps the module's own endpoints reachable without an access token", async () => {
-    const token = await request(app.getHttpServer()).post('/oauth/token').auth(CLIENT.id, CLIENT.secret).type('form').send({ grant_type: 'client_credentials' });
+    const token = await request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(CLIENT.id, CLIENT.secret)
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
     expect(token.status).toBe(200);
     const introspection = await request(app.getHttpServer())
       .post('/oauth/introspect')
@@ -206,7 +210,11 @@ describe('BearerGuard as a global guard (APP_GUARD) with @Public()', () => {
       .type('form')
       .send({ token: token.body.access_token });
     expect(introspection.body.active).toBe(true);
-    const revocation = await request(app.getHttpServer()).post('/oauth/revoke').auth(CLIENT.id, CLIENT.secret).type('form').send({ token: token.body.access_token });
+    const revocation = await request(app.getHttpServer())
+      .post('/oauth/revoke')
+      .auth(CLIENT.id, CLIENT.secret)
+      .type('form')
+      .send({ token: token.body.access_token });
     expect(revocation.status).toBe(200);
     expect((await request(app.getHttpServer()).get('/.well-known/oauth-authorization-server')).status).toBe(200);
     // Not found because the tokens are opaque, not because the guard asked for a token.

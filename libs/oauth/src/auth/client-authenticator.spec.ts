@@ -14,7 +14,10 @@ import { ClientSecretVerifier } from './client-secret.verifier';
 
 const FAST = { cost: 10 };
 
-function authenticatorFor(store: InMemoryOAuthStore, limiter = new HashLimiter({ concurrency: 2, queueMax: 16, queueTimeoutMs: 0 })): ClientAuthenticator {
+function authenticatorFor(
+  store: InMemoryOAuthStore,
+  limiter = new HashLimiter({ concurrency: 2, queueMax: 16, queueTimeoutMs: 0 }),
+): ClientAuthenticator {
   // Typed secrets are hashed at FAST here, so that is what the module is told.
   const options = resolveOAuthOptions({ clientSecretHash: FAST });
   const verifier = new ClientSecretVerifier(limiter, options);
@@ -52,7 +55,7 @@ describe('ClientAuthenticator (RFC 6749 §2.3.1)', () => {
     await expect(authenticator.authenticate('cli', 'web-secret')).resolves.toBeNull();
   });
 
-  it('returns null for an unknown client, even with another client\'s secret', async () => {
+  it("returns null for an unknown client, even with another client's secret", async () => {
     await expect(authenticator.authenticate('nobody', 'web-secret')).resolves.toBeNull();
     await expect(authenticator.authenticate('WEB', 'web-secret')).resolves.toBeNull();
   });
@@ -90,7 +93,7 @@ describe('ClientAuthenticator (RFC 6749 §2.3.1)', () => {
     expect(verifySpy).toHaveBeenCalledTimes(2);
   });
 
-  it('keeps what it remembered per client: one client\'s secret never passes for another', async () => {
+  it("keeps what it remembered per client: one client's secret never passes for another", async () => {
     store.clients.set('twin', client('twin', await hashSecret('twin-secret', FAST)));
     await authenticator.authenticate('web', 'web-secret');
     await authenticator.authenticate('twin', 'twin-secret');
@@ -150,7 +153,9 @@ describe('ClientAuthenticator: every scrypt check through the HashLimiter, the s
 
   /** The scrypt parameters (cost, r, p) of each hash verified since the last call, in order. */
   const verifiedParameters = () =>
-    verifications.mock.calls.map(([, stored]: [string, string]) => (stored.startsWith('scrypt$') ? stored.split('$').slice(0, 4).join('$') : stored.split('$')[0]));
+    verifications.mock.calls.map(([, stored]: [string, string]) =>
+      stored.startsWith('scrypt$') ? stored.split('$').slice(0, 4).join('$') : stored.split('$')[0],
+    );
 
   beforeEach(async () => {
     store = new InMemoryOAuthStore();
@@ -196,7 +201,10 @@ describe('ClientAuthenticator: every scrypt check through the HashLimiter, the s
   it('uses the parameters it is configured with for the dummy check', async () => {
     const options = resolveOAuthOptions({ clientSecretHash: { cost: 11, parallelism: 2 } });
     const throttle = new ClientThrottle(new AttemptThrottle(options, new InMemoryAttemptCounterRepository(store)), new LoggingOAuthEvents());
-    await new ClientAuthenticator(new InMemoryClientRepository(store), throttle, new ClientSecretVerifier(limiter, options)).authenticate('nobody', 'x');
+    await new ClientAuthenticator(new InMemoryClientRepository(store), throttle, new ClientSecretVerifier(limiter, options)).authenticate(
+      'nobody',
+      'x',
+    );
     expect(verifiedParameters()).toEqual(['scrypt$11$8$2']);
   });
 

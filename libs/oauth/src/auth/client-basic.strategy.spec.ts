@@ -71,7 +71,10 @@ describe('ClientBasicStrategy.validate (RFC 6749 §2.3.1)', () => {
   it('refuses a body client_id naming another client, or sent twice, with invalid_request before any secret is checked', async () => {
     const { strategy, authenticate } = strategyWith(client);
     for (const clientIdInBody of ['other', 'my+client', '', ['my client', 'my client']]) {
-      await expect(strategy.validate(request({ client_id: clientIdInBody }), 'my+client', 'secret')).rejects.toMatchObject({ error: 'invalid_request', status: 400 });
+      await expect(strategy.validate(request({ client_id: clientIdInBody }), 'my+client', 'secret')).rejects.toMatchObject({
+        error: 'invalid_request',
+        status: 400,
+      });
     }
     expect(authenticate).not.toHaveBeenCalled();
   });

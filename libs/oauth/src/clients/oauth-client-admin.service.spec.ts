@@ -44,7 +44,12 @@ describe('OAuthClientAdminService', () => {
 
   afterEach(() => moduleRef.close());
 
-  const client = (overrides: Partial<NewOAuthClient> = {}): NewOAuthClient => ({ id: 'web', grants: ['password'], scopes: ['read', 'write'], ...overrides });
+  const client = (overrides: Partial<NewOAuthClient> = {}): NewOAuthClient => ({
+    id: 'web',
+    grants: ['password'],
+    scopes: ['read', 'write'],
+    ...overrides,
+  });
 
   /** The error a call fails with, which must be an invalid_input naming `field`. */
   async function refusal(call: Promise<unknown>, field: string): Promise<OAuthClientAdminError> {
@@ -74,7 +79,9 @@ describe('OAuthClientAdminService', () => {
       expect((await refusal(admin.create(client({ grants: ['password', 'implicit'] })), 'grants')).message).toMatch(
         /unknown grant type "implicit"; allowed: password, refresh_token, client_credentials, urn:example:params:oauth:grant-type:demo/,
       );
-      expect((await refusal(admin.create(client({ defaultScopes: ['read', 'admin'] })), 'defaultScopes')).message).toMatch(/admin not among the scopes \(read write\)/);
+      expect((await refusal(admin.create(client({ defaultScopes: ['read', 'admin'] })), 'defaultScopes')).message).toMatch(
+        /admin not among the scopes \(read write\)/,
+      );
       expect(store.clients.size).toBe(0);
     });
 
@@ -128,7 +135,13 @@ describe('OAuthClientAdminService', () => {
     it('accepts default scopes among the scopes, none at all, and a client with no grants or scopes (a resource server that introspects)', async () => {
       expect((await admin.create(client({ id: 'a', defaultScopes: ['read'] }))).client.defaultScopes).toEqual(['read']);
       expect((await admin.create(client({ id: 'b', defaultScopes: [] }))).client.defaultScopes).toEqual([]);
-      expect((await admin.create({ id: 'rs', grants: [], scopes: [] })).client).toEqual({ id: 'rs', name: null, grants: [], scopes: [], defaultScopes: [] });
+      expect((await admin.create({ id: 'rs', grants: [], scopes: [] })).client).toEqual({
+        id: 'rs',
+        name: null,
+        grants: [],
+        scopes: [],
+        defaultScopes: [],
+      });
     });
 
     it.each([
@@ -183,7 +196,10 @@ describe('OAuthClientAdminService', () => {
 
     it('refuses an id that is taken with client_exists, and keeps the existing client and its secret', async () => {
       const first = await admin.create(client());
-      await expect(admin.create(client({ scopes: ['other'], secret: 'other secret' }))).rejects.toMatchObject({ code: 'client_exists', message: 'A client with id "web" already exists' });
+      await expect(admin.create(client({ scopes: ['other'], secret: 'other secret' }))).rejects.toMatchObject({
+        code: 'client_exists',
+        message: 'A client with id "web" already exists',
+      });
       const stored = store.clients.get('web')!;
       expect(stored.scopes).toEqual(['read', 'write']);
       expect(await verifySecret(first.generatedSecret!, stored.secretHash)).toBe(true);
@@ -195,7 +211,14 @@ describe('OAuthClientAdminService', () => {
       await admin.create(client({ name: 'Web' }));
       const before = store.clients.get('web')!.secretHash;
       const updated = await admin.update('web', { grants: ['client_credentials', DEMO_GRANT], scopes: ['read', 'admin'], defaultScopes: ['admin'] });
-      expect(updated).toEqual({ id: 'web', name: 'Web', grants: ['client_credentials', DEMO_GRANT], scopes: ['read', 'admin'], defaultScopes: ['admin'], revokedGrants: 0 });
+      expect(updated).toEqual({
+        id: 'web',
+        name: 'Web',
+        grants: ['client_credentials', DEMO_GRANT],
+        scopes: ['read', 'admin'],
+        defaultScopes: ['admin'],
+        revokedGrants: 0,
+      });
       expect(store.clients.get('web')).toEqual({ ...updated, revokedGrants: undefined, secretHash: before });
       expect((await admin.update('web', { name: '' })).name).toBeNull();
 
@@ -203,7 +226,9 @@ describe('OAuthClientAdminService', () => {
       await refusal(admin.update('web', { scopes: ['a b'] }), 'scopes');
       await refusal(admin.update('web', { defaultScopes: ['write'] }), 'defaultScopes');
       // The current default scope (admin) would fall outside the new scopes.
-      expect((await refusal(admin.update('web', { scopes: ['read'] }), 'defaultScopes')).message).toMatch(/admin not among the scopes \(read\); change the default scopes too/);
+      expect((await refusal(admin.update('web', { scopes: ['read'] }), 'defaultScopes')).message).toMatch(
+        /admin not among the scopes \(read\); change the default scopes too/,
+      );
       expect(store.clients.get('web')!.scopes).toEqual(['read', 'admin']);
     });
 
@@ -213,11 +238,15 @@ describe('OAuthClientAdminService', () => {
 
     it('keeps both of two concurrent updates: the later one re-reads instead of overwriting the earlier', async () => {
       await admin.create(client());
-      await Promise.all([admin.update('web', { name: 'Renamed' }), admin.update('web', { grants: ['client_credentials'] }), admin.rotateSecret('web')]);
+      await Promise.all([
+        admin.update('web', { name: 'Renamed' }),
+        admin.update('web', { grants: ['client_credentials'] }),
+        admin.rotateSecret('web'),
+      ]);
       expect(store.clients.get('web')).toMatchObject({ name: 'Renamed', grants: ['client_credentials'], scopes: ['read', 'write'] });
     });
 
-    it('revokes the client\'s grants only when asked, and then its tokens stop at once, the access-token cache included', async () => {
+    it("revokes the client's grants only when asked, and then its tokens stop at once, the access-token cache included", async () => {
       await admin.create(client());
       const tokens = moduleRef.get(OAuthTestingTokens);
       const verifier = moduleRef.get(AccessTokenVerifier);
@@ -267,7 +296,10 @@ describe('OAuthClientAdminService', () => {
       await admin.create(client({ id: 'other' }));
       const tokens = moduleRef.get(OAuthTestingTokens);
       const verifier = moduleRef.get(AccessTokenVerifier);
-      const mine = [await tokens.mint({ userId: '1', clientId: 'web', scopes: ['read'] }), await tokens.mint({ userId: null, clientId: 'web', scopes: ['read'] })];
+      const mine = [
+        await tokens.mint({ userId: '1', clientId: 'web', scopes: ['read'] }),
+        await tokens.mint({ userId: null, clientId: 'web', scopes: ['read'] }),
+      ];
       const theirs = await tokens.mint({ userId: '1', clientId: 'other', scopes: ['read'] });
       for (const token of [...mine, theirs]) expect(await verifier.verify(token)).not.toBeNull();
 
@@ -276,7 +308,10 @@ describe('OAuthClientAdminService', () => {
       expect(store.clients.has('web')).toBe(false);
       for (const token of mine) expect(await verifier.verify(token)).toBeNull();
       expect(await verifier.verify(theirs)).not.toBeNull();
-      expect([...store.grants.values()].filter((grant) => grant.clientId === 'web').map((grant) => grant.revokedReason)).toEqual(['client deleted', 'client deleted']);
+      expect([...store.grants.values()].filter((grant) => grant.clientId === 'web').map((grant) => grant.revokedReason)).toEqual([
+        'client deleted',
+        'client deleted',
+      ]);
       await expect(admin.delete('web')).rejects.toMatchObject({ code: 'client_not_found' });
     });
 
@@ -289,15 +324,24 @@ describe('OAuthClientAdminService', () => {
 });
 
 describe('OAuthClientAdminModule', () => {
-  it('serves client administration alone, with the host\'s grant types and the given hashing cost, and re-exports the storage', async () => {
+  it("serves client administration alone, with the host's grant types and the given hashing cost, and re-exports the storage", async () => {
     const store = new InMemoryOAuthStore();
     const moduleRef = await Test.createTestingModule({
-      imports: [OAuthClientAdminModule.register({ storage: OAuthInMemoryStorageModule.register(store), grantHandlers: [DemoGrant], clientSecretHash: { cost: 11 } })],
+      imports: [
+        OAuthClientAdminModule.register({
+          storage: OAuthInMemoryStorageModule.register(store),
+          grantHandlers: [DemoGrant],
+          clientSecretHash: { cost: 11 },
+        }),
+      ],
     }).compile();
     try {
       const admin = moduleRef.get(OAuthClientAdminService);
       await admin.create({ id: 'tool', secret: 'typed secret', grants: [DEMO_GRANT, 'password'], scopes: ['read'] });
-      expect(store.clients.get('tool')).toMatchObject<Partial<OAuthClient>>({ grants: [DEMO_GRANT, 'password'], secretHash: expect.stringMatching(/^scrypt\$11\$/) });
+      expect(store.clients.get('tool')).toMatchObject<Partial<OAuthClient>>({
+        grants: [DEMO_GRANT, 'password'],
+        secretHash: expect.stringMatching(/^scrypt\$11\$/),
+      });
       await expect(admin.create({ id: 'x', grants: ['implicit'], scopes: [] })).rejects.toMatchObject({ code: 'invalid_input', field: 'grants' });
       expect(moduleRef.get(ClientRepository)).toBeDefined();
       // Nothing to revoke tokens from in this process: the delete still revokes the stored grants.

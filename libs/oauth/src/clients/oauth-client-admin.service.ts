@@ -152,7 +152,10 @@ export class OAuthClientAdminService {
    * Gives the client a new secret, generated (and returned once) unless `secret` is given; the old one stops
    * working at once. Its tokens stay valid unless `revokeGrants` ends them too (do so when the old secret leaked).
    */
-  async rotateSecret(id: string, options: OAuthClientRevocation & { secret?: string } = {}): Promise<OAuthClientWithSecret & { revokedGrants: number }> {
+  async rotateSecret(
+    id: string,
+    options: OAuthClientRevocation & { secret?: string } = {},
+  ): Promise<OAuthClientWithSecret & { revokedGrants: number }> {
     const clientId = checkId(id);
     const { secretHash, generatedSecret } = await this.newSecret(options.secret);
     const updated = await this.replace(clientId, (current) => ({ ...current, secretHash }));
@@ -213,10 +216,7 @@ export class OAuthClientAdminService {
     const grants = checkList('grants', value);
     const unknown = grants.filter((grant) => !this.grantTypes.includes(grant));
     if (unknown.length > 0) {
-      throw invalid(
-        'grants',
-        `unknown grant type ${unknown.map(quote).join(', ')}; allowed: ${this.grantTypes.join(', ')}`,
-      );
+      throw invalid('grants', `unknown grant type ${unknown.map(quote).join(', ')}; allowed: ${this.grantTypes.join(', ')}`);
     }
     if (grants.join(' ').length > MAX_GRANTS) throw invalid('grants', `the grant types take more than ${MAX_GRANTS} characters together`);
     return grants;

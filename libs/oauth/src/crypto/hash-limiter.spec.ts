@@ -9,7 +9,10 @@ class HeldHash {
   private fail!: (error: Error) => void;
   readonly result: Promise<string>;
 
-  constructor(private readonly limiter: HashLimiter, private readonly name: string) {
+  constructor(
+    private readonly limiter: HashLimiter,
+    private readonly name: string,
+  ) {
     this.result = limiter.run(
       () =>
         new Promise<string>((resolve, reject) => {

@@ -48,7 +48,9 @@ export async function hashSecret(secret: string, options: SecretHashOptions = {}
 export function dummySecretHash(options: SecretHashOptions = {}): string {
   const cost = options.cost ?? DEFAULT_COST;
   const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
-  return ['scrypt', cost, BLOCK_SIZE, parallelism, randomBytes(SALT_BYTES).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join('$');
+  return ['scrypt', cost, BLOCK_SIZE, parallelism, randomBytes(SALT_BYTES).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join(
+    '$',
+  );
 }
 
 /** Whether `stored` is a scrypt hash (a slow check, to run through `HashLimiter`) rather than a fast digest. */

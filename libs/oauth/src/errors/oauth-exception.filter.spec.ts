@@ -8,7 +8,8 @@ import { BodyParserError, OAuthExceptionFilter } from './oauth-exception.filter'
 const asNestSeesIt = (error: Error & { statusCode?: number }) => new HttpException(error.message, error.statusCode!);
 
 /** body-parser's errors are `http-errors` objects. */
-const httpError = (status: number, message: string, extra: Record<string, unknown>) => Object.assign(new Error(message), { status, statusCode: status, ...extra });
+const httpError = (status: number, message: string, extra: Record<string, unknown>) =>
+  Object.assign(new Error(message), { status, statusCode: status, ...extra });
 
 describe('BodyParserError: the body refusals of both HTTP platforms', () => {
   it.each([
@@ -43,7 +44,8 @@ describe('OAuthExceptionFilter on the body refusals of Fastify', () => {
   const adapter = {
     getRequestUrl: (request: { url: string }) => request.url,
     setHeader: (response: { headers: Record<string, string> }, name: string, value: string) => void (response.headers[name] = value),
-    reply: (response: { headers: Record<string, string> }, body: unknown, status: number) => void replies.push({ body, status, headers: response.headers }),
+    reply: (response: { headers: Record<string, string> }, body: unknown, status: number) =>
+      void replies.push({ body, status, headers: response.headers }),
   };
   const filter = new OAuthExceptionFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost, { realm: 'test' } as ResolvedOAuthOptions);
   const catchAt = (url: string, exception: unknown) => {

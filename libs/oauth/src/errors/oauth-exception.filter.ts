@@ -40,7 +40,9 @@ export class BodyParserError {
     }
     const error = value as { status?: unknown; type?: unknown; expose?: unknown; code?: unknown; statusCode?: unknown };
     if (isClientStatus(error.status)) return typeof error.type === 'string' || error.expose === true;
-    return value.name === 'FastifyError' && typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_') && isClientStatus(error.statusCode);
+    return (
+      value.name === 'FastifyError' && typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_') && isClientStatus(error.statusCode)
+    );
   }
 }
 

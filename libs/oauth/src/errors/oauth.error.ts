@@ -106,9 +106,15 @@ export class OAuthError extends Error {
    * Authorization header, plus `Retry-After` (RFC 9110 §10.2.3) saying when to try again.
    */
   static clientLocked(until: Date, now: Date): OAuthError {
-    return new OAuthError('invalid_client', 'Too many failed client authentications; try again later', 401, { scheme: 'Basic' }, {
-      retryAfterSeconds: secondsUntil(until, now),
-    });
+    return new OAuthError(
+      'invalid_client',
+      'Too many failed client authentications; try again later',
+      401,
+      { scheme: 'Basic' },
+      {
+        retryAfterSeconds: secondsUntil(until, now),
+      },
+    );
   }
 
   /** Too many requests from one client address. */

@@ -22,7 +22,11 @@ function hostGrant(grantType: unknown, instanceType = grantType): GrantHandlerTy
 }
 
 const register = (grantHandlers: GrantHandlerType[], grantTypes?: string[]) =>
-  OAuthModule.forRoot({ grantTypes: grantTypes ?? ['client_credentials', ...grantHandlers.map((handler) => handler.grantType)], storage: OAuthInMemoryStorageModule.register(), grantHandlers });
+  OAuthModule.forRoot({
+    grantTypes: grantTypes ?? ['client_credentials', ...grantHandlers.map((handler) => handler.grantType)],
+    storage: OAuthInMemoryStorageModule.register(),
+    grantHandlers,
+  });
 
 async function registry(grantHandlers: GrantHandlerType[], grantTypes?: string[]): Promise<OAuthGrantRegistry> {
   const moduleRef = await Test.createTestingModule({ imports: [register(grantHandlers, grantTypes)] }).compile();
@@ -32,7 +36,9 @@ async function registry(grantHandlers: GrantHandlerType[], grantTypes?: string[]
 describe('the grant registry', () => {
   it('derives the grant type names from the built-in handler classes', () => {
     expect(OAUTH_GRANT_TYPES).toEqual(['password', 'refresh_token', 'client_credentials']);
-    expect(BUILT_IN_GRANT_HANDLERS.map((handler) => new (handler as unknown as new (...args: unknown[]) => GrantHandler)().grantType)).toEqual(OAUTH_GRANT_TYPES);
+    expect(BUILT_IN_GRANT_HANDLERS.map((handler) => new (handler as unknown as new (...args: unknown[]) => GrantHandler)().grantType)).toEqual(
+      OAUTH_GRANT_TYPES,
+    );
   });
 
   it("registers a host's handlers after the built-in ones, creates them with Nest, and enables those grantTypes names", async () => {

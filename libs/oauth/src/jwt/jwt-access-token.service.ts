@@ -57,21 +57,23 @@ export class JwtAccessTokenService implements OnModuleInit {
 
   async sign(claims: AccessTokenClaims): Promise<string> {
     const signing = this.signingKey!;
-    return new SignJWT({
-      client_id: claims.clientId,
-      scope: claims.scope.join(' '),
-      gid: claims.grantId,
-      ...(claims.userId !== null ? { uid: claims.userId } : {}),
-    })
-      .setProtectedHeader({ alg: signing.alg, typ: ACCESS_TOKEN_TYP, kid: signing.kid })
-      .setIssuer(this.options.issuer!)
-      // RFC 9068 §2.2: for a token without a resource owner, `sub` names the client.
-      .setSubject(claims.userId ?? claims.clientId)
-      .setAudience(this.audience)
-      .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
-      .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
-      .setJti(randomUUID())
-      .sign(signing.key);
+    return (
+      new SignJWT({
+        client_id: claims.clientId,
+        scope: claims.scope.join(' '),
+        gid: claims.grantId,
+        ...(claims.userId !== null ? { uid: claims.userId } : {}),
+      })
+        .setProtectedHeader({ alg: signing.alg, typ: ACCESS_TOKEN_TYP, kid: signing.kid })
+        .setIssuer(this.options.issuer!)
+        // RFC 9068 §2.2: for a token without a resource owner, `sub` names the client.
+        .setSubject(claims.userId ?? claims.clientId)
+        .setAudience(this.audience)
+        .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
+        .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
+        .setJti(randomUUID())
+        .sign(signing.key)
+    );
   }
 
   /**

@@ -73,8 +73,7 @@ const basicChallenge: OpenApiJsonObject = { 'WWW-Authenticate': { description: '
 /** The responses every client-authenticated endpoint shares: bad client, rate limit, oversized body, overload. */
 const clientEndpointErrors: Record<string, OpenApiJsonObject> = {
   '401': error(
-    '`invalid_client`: the client credentials are missing or wrong, or too many attempts failed for this client id ' +
-      '(then with `Retry-After`).',
+    '`invalid_client`: the client credentials are missing or wrong, or too many attempts failed for this client id ' + '(then with `Retry-After`).',
     { ...basicChallenge, ...retryAfter },
   ),
   '413': error('`invalid_request`: the body is larger than the server accepts.'),
@@ -132,8 +131,7 @@ export function oauthOpenApi(options: OAuthOpenApiOptions = {}): OAuthOpenApi {
           ),
           ...clientEndpointErrors,
           '429': error(
-            '`invalid_grant`: too many failed logins for this username; or `temporarily_unavailable`: too many ' +
-              'requests from this address.',
+            '`invalid_grant`: too many failed logins for this username; or `temporarily_unavailable`: too many ' + 'requests from this address.',
             retryAfter,
           ),
         },
@@ -209,7 +207,10 @@ export function oauthOpenApi(options: OAuthOpenApiOptions = {}): OAuthOpenApi {
         username: { type: 'string', description: '`password` grant.' },
         password: { type: 'string', format: 'password', description: '`password` grant.' },
         refresh_token: { type: 'string', description: '`refresh_token` grant.' },
-        scope: { type: 'string', description: 'Space-separated scopes; the client’s default scopes when omitted. A refresh may narrow, never widen.' },
+        scope: {
+          type: 'string',
+          description: 'Space-separated scopes; the client’s default scopes when omitted. A refresh may narrow, never widen.',
+        },
         client_id: { type: 'string', description: '`client_secret_post` only.' },
         client_secret: { type: 'string', format: 'password', description: '`client_secret_post` only.' },
       },

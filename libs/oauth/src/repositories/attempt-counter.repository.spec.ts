@@ -34,7 +34,11 @@ const storages: [string, () => Promise<Storage>][] = [
     'in memory',
     async () => {
       const store = new InMemoryOAuthStore();
-      return { first: new InMemoryAttemptCounterRepository(store), second: new InMemoryAttemptCounterRepository(store), close: async () => undefined };
+      return {
+        first: new InMemoryAttemptCounterRepository(store),
+        second: new InMemoryAttemptCounterRepository(store),
+        close: async () => undefined,
+      };
     },
   ],
   [

@@ -125,7 +125,14 @@ describe('OAuthTestingModule', () => {
 
   it('knows no users by default, so the password grant refuses everyone', async () => {
     const store = new InMemoryOAuthStore();
-    store.clients.set('web', { id: 'web', secretHash: hashRandomSecret('s3cret'), name: null, grants: ['password'], scopes: ['a'], defaultScopes: ['a'] });
+    store.clients.set('web', {
+      id: 'web',
+      secretHash: hashRandomSecret('s3cret'),
+      name: null,
+      grants: ['password'],
+      scopes: ['a'],
+      defaultScopes: ['a'],
+    });
     app = await start([OAuthTestingModule.forRoot({ store })]);
     const response = await request(app.getHttpServer())
       .post('/oauth/token')
@@ -137,14 +144,25 @@ describe('OAuthTestingModule', () => {
   });
 
   it('guards every route with globalGuard, as an app whose AppModule installs BearerGuard globally', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [OAuthTestingModule.forRoot({ globalGuard: true })], controllers: [ProfileController] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [OAuthTestingModule.forRoot({ globalGuard: true })],
+      controllers: [ProfileController],
+    }).compile();
     app = await moduleRef.createNestApplication({ logger: false }).init();
     const mint = (scopes: string[]) => app.get(OAuthTestingTokens).mint({ userId: '42', scopes });
 
-    const allowed = await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${await mint(['profile'])}`);
+    const allowed = await request(app.getHttpServer())
+      .get('/profile')
+      .set('Authorization', `Bearer ${await mint(['profile'])}`);
     expect(allowed.status).toBe(200);
     expect(allowed.body).toEqual({ userId: '42' });
-    expect((await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${await mint(['other'])}`)).status).toBe(403);
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/profile')
+          .set('Authorization', `Bearer ${await mint(['other'])}`)
+      ).status,
+    ).toBe(403);
     expect((await request(app.getHttpServer()).get('/profile')).status).toBe(401);
   });
 });

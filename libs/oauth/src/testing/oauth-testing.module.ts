@@ -69,7 +69,13 @@ export class OAuthTestingTokens {
       scopes: input.scopes,
       defaultScopes: input.scopes,
     };
-    const response = await this.issuer.issueForNewGrant({ grantType: 'testing', client, userId: input.userId, scope: [...input.scopes], refreshable: false });
+    const response = await this.issuer.issueForNewGrant({
+      grantType: 'testing',
+      client,
+      userId: input.userId,
+      scope: [...input.scopes],
+      refreshable: false,
+    });
     return response.access_token;
   }
 }

@@ -75,7 +75,10 @@ export function describeOAuthStorageConformance(
 export async function openOAuthStorage(storage: DynamicModule, imports: ModuleMetadata['imports'] = []): Promise<OAuthStorageUnderTest> {
   @Module({ imports: [...imports, storage] })
   class StorageConformanceModule {}
-  const context: INestApplicationContext = await NestFactory.createApplicationContext(StorageConformanceModule, { logger: false, abortOnError: false });
+  const context: INestApplicationContext = await NestFactory.createApplicationContext(StorageConformanceModule, {
+    logger: false,
+    abortOnError: false,
+  });
   return {
     clients: context.get(ClientRepository, { strict: false }),
     grants: context.get(GrantRepository, { strict: false }),
@@ -103,7 +106,17 @@ function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
 }
 
 function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
-  return { id: randomUUID(), clientId: 'web', userId: 'user-1', grantType: 'password', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+  return {
+    id: randomUUID(),
+    clientId: 'web',
+    userId: 'user-1',
+    grantType: 'password',
+    scope: ['read', 'write'],
+    createdAt: NOW,
+    revokedAt: null,
+    revokedReason: null,
+    ...overrides,
+  };
 }
 
 function newAccessToken(grantId: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
@@ -269,7 +282,10 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         const grant = newGrant();
         const accessToken = newAccessToken(grant.id);
         const clashing = newRefreshToken(grant.id, { digest: existing.refreshToken.digest });
-        await assertRejects(storage.grants.create(grant, { accessToken, refreshToken: clashing }), 'a refresh token digest stored twice must be refused');
+        await assertRejects(
+          storage.grants.create(grant, { accessToken, refreshToken: clashing }),
+          'a refresh token digest stored twice must be refused',
+        );
         assert.equal(await storage.accessTokens.findByDigest(accessToken.digest), null);
         assertSame(await storage.refreshTokens.findByDigest(existing.refreshToken.digest), { token: existing.refreshToken, grant: existing.grant });
         assert.equal(await storage.grants.revokeAllForUser(grant.userId!, 'probe', NOW), 1, 'only the first grant exists');
@@ -289,9 +305,16 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         assert.equal(await storage.accessTokens.findByDigest(lateToken.digest), null);
 
         const fresh = newGrant({ userId: 'ada' });
-        assert.equal(await storage.grants.create(fresh, { accessToken: newAccessToken(fresh.id), refreshToken: null }, { userRevocationMark: after }), true);
+        assert.equal(
+          await storage.grants.create(fresh, { accessToken: newAccessToken(fresh.id), refreshToken: null }, { userRevocationMark: after }),
+          true,
+        );
         const other = newGrant({ userId: 'bob' });
-        assert.equal(await storage.grants.create(other, { accessToken: newAccessToken(other.id), refreshToken: null }, { userRevocationMark: before }), true, 'another user is not affected');
+        assert.equal(
+          await storage.grants.create(other, { accessToken: newAccessToken(other.id), refreshToken: null }, { userRevocationMark: before }),
+          true,
+          'another user is not affected',
+        );
       },
     },
     {
@@ -382,7 +405,10 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         assert.notEqual(await storage.accessTokens.findByDigest(valid.digest), null);
 
         const rotating = await storedGrant(storage);
-        assert.equal(await storage.refreshTokens.rotate(rotating.refreshToken.digest, later(50), successorOf(rotating.refreshToken, later(50)), null), true);
+        assert.equal(
+          await storage.refreshTokens.rotate(rotating.refreshToken.digest, later(50), successorOf(rotating.refreshToken, later(50)), null),
+          true,
+        );
         assert.equal(await storage.refreshTokens.deleteExpired(later(100), 10), 2);
         assertSame((await storage.refreshTokens.findByDigest(rotating.refreshToken.digest))?.token.usedAt, later(50));
       },
@@ -422,7 +448,9 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       async run(storage) {
         const { refreshToken } = await storedGrant(storage);
         const successors = Array.from({ length: 20 }, (_, i) => successorOf(refreshToken, later(i + 1)));
-        const results = await Promise.all(successors.map((successor, i) => storage.refreshTokens.rotate(refreshToken.digest, later(i + 1), successor, null)));
+        const results = await Promise.all(
+          successors.map((successor, i) => storage.refreshTokens.rotate(refreshToken.digest, later(i + 1), successor, null)),
+        );
         assert.equal(results.filter(Boolean).length, 1);
         for (const [index, successor] of successors.entries()) {
           const stored = (await storage.refreshTokens.findByDigest(successor.refreshToken.digest)) !== null;
@@ -439,7 +467,10 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         const { accessToken, refreshToken } = await storedGrant(storage);
         const broken = successorOf(refreshToken);
         broken.accessToken.digest = accessToken.digest;
-        await assertRejects(storage.refreshTokens.rotate(refreshToken.digest, later(1_000), broken, null), 'an access token digest stored twice must be refused');
+        await assertRejects(
+          storage.refreshTokens.rotate(refreshToken.digest, later(1_000), broken, null),
+          'an access token digest stored twice must be refused',
+        );
         assert.equal((await storage.refreshTokens.findByDigest(refreshToken.digest))?.token.usedAt, null);
         assert.equal(await storage.refreshTokens.findByDigest(broken.refreshToken.digest), null);
         assert.equal(await storage.refreshTokens.rotate(refreshToken.digest, later(2_000), successorOf(refreshToken), null), true);
@@ -453,12 +484,24 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         const first = slotOf(await attemptCounters.reserve('login', key, NOW, POLICY));
         assertSame(first, { windowStartedAt: NOW, settledFailures: 0, lockedUntil: null });
         await attemptCounters.settle('login', key, first, 'failure', POLICY);
-        assertSame(slotOf(await attemptCounters.reserve('login', key, later(1_000), POLICY)), { windowStartedAt: NOW, settledFailures: 1, lockedUntil: null });
+        assertSame(slotOf(await attemptCounters.reserve('login', key, later(1_000), POLICY)), {
+          windowStartedAt: NOW,
+          settledFailures: 1,
+          lockedUntil: null,
+        });
         assertSame(slotOf(await attemptCounters.reserve('login', key, later(2_000), POLICY)).lockedUntil, later(602_000));
         assertSame(await attemptCounters.reserve('login', key, later(3_000), POLICY), { granted: false, lockedUntil: later(602_000) });
         assertSame(await attemptCounters.lockedUntil('login', key, later(3_000), POLICY), later(602_000));
-        assert.equal((await attemptCounters.reserve('client', key, later(3_000), POLICY)).granted, true, 'the client counter of the same key is its own');
-        assertSame(slotOf(await attemptCounters.reserve('login', key, later(603_000), POLICY)), { windowStartedAt: later(603_000), settledFailures: 0, lockedUntil: null });
+        assert.equal(
+          (await attemptCounters.reserve('client', key, later(3_000), POLICY)).granted,
+          true,
+          'the client counter of the same key is its own',
+        );
+        assertSame(slotOf(await attemptCounters.reserve('login', key, later(603_000), POLICY)), {
+          windowStartedAt: later(603_000),
+          settledFailures: 0,
+          lockedUntil: null,
+        });
       },
     },
     {

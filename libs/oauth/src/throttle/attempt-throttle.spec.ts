@@ -16,7 +16,11 @@ describe('AttemptThrottle (RFC 6749 §10.10)', () => {
     );
   });
 
-  const refusalOf = (promise: Promise<unknown>) => promise.then(() => Promise.reject(new Error('expected a refusal')), (error: OAuthError) => error);
+  const refusalOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => Promise.reject(new Error('expected a refusal')),
+      (error: OAuthError) => error,
+    );
 
   it('checks at most loginMaxFailures of a concurrent burst; the rest are refused with 429 and never checked', async () => {
     const verify = jest.fn(async () => null);

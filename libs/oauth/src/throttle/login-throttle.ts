@@ -23,7 +23,9 @@ export class LoginThrottle {
     return this.throttle.attempt('login', key, verify, {
       // The username as sent, not the normalised key: a host may tell usernames apart by case. Kept only while the
       // check runs, in this process, where the password itself is anyway.
-      credential: createHash('sha256').update(JSON.stringify([username, password]), 'utf8').digest('hex'),
+      credential: createHash('sha256')
+        .update(JSON.stringify([username, password]), 'utf8')
+        .digest('hex'),
       onFailure: (lockedUntil) => {
         this.events.emit({ type: 'login.failed', clientId, usernameKey: key });
         if (lockedUntil) this.events.emit({ type: 'account.locked', clientId, usernameKey: key, lockedUntil });

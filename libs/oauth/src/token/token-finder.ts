@@ -4,8 +4,7 @@ import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } fr
 import { RefreshTokenRepository, type RefreshTokenRecord } from '../repositories/refresh-token.repository';
 
 export type FoundToken =
-  | ({ type: 'access_token' } & TokenWithGrant<AccessTokenRecord>)
-  | ({ type: 'refresh_token' } & TokenWithGrant<RefreshTokenRecord>);
+  ({ type: 'access_token' } & TokenWithGrant<AccessTokenRecord>) | ({ type: 'refresh_token' } & TokenWithGrant<RefreshTokenRecord>);
 
 /**
  * Finds a token of either type by its value. The `token_type_hint` only decides which table is read first

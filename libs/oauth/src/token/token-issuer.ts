@@ -58,7 +58,11 @@ export class TokenIssuer {
     };
     const access = await this.mintAccessToken(grant, input.scope, now);
     const refresh = input.refreshable && this.mayRefresh(input.client) ? this.mintRefreshToken(grant, null, input.scope, now) : null;
-    const created = await this.grants.create(grant, { accessToken: access.record, refreshToken: refresh?.record ?? null }, { userRevocationMark: input.userRevocationMark });
+    const created = await this.grants.create(
+      grant,
+      { accessToken: access.record, refreshToken: refresh?.record ?? null },
+      { userRevocationMark: input.userRevocationMark },
+    );
     if (!created) throw OAuthError.invalidGrant('The account changed while signing in; sign in again');
     this.events.emit({ type: 'token.issued', grantType: input.grantType, clientId: grant.clientId, userId: grant.userId, grantId: grant.id });
     return this.response(access, refresh);

@@ -37,7 +37,11 @@ describe('token request parameters (RFC 6749 §3.2)', () => {
   });
 
   it('refuses a request without grant_type as invalid_request (RFC 6749 §5.2)', async () => {
-    await expect(parse({ username: 'alice' })).rejects.toMatchObject({ error: 'invalid_request', status: 400, description: 'The grant_type parameter is missing' });
+    await expect(parse({ username: 'alice' })).rejects.toMatchObject({
+      error: 'invalid_request',
+      status: 400,
+      description: 'The grant_type parameter is missing',
+    });
   });
 
   it('refuses a repeated parameter as invalid_request (RFC 6749 §3.2)', async () => {

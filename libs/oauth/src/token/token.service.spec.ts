@@ -209,7 +209,7 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
       await expect(h.verifier.verify(response.refresh_token!)).resolves.toBeNull();
     });
 
-    it('grants the client\'s default scope when none is requested (RFC 6749 §3.3)', async () => {
+    it("grants the client's default scope when none is requested (RFC 6749 §3.3)", async () => {
       await expect(password(web)).resolves.toMatchObject({ scope: 'read' });
     });
 
@@ -251,7 +251,13 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
       const unknownUser = await oauthError(password(web, { username: 'mallory', password: 'alice-pw' }));
       users.get('bob')!.disabled = true;
       const disabledUser = await oauthError(password(web, { username: 'bob', password: 'bob-pw' }));
-      const shape = (error: OAuthError) => ({ error: error.error, description: error.description, status: error.status, challenge: error.challenge, message: error.message });
+      const shape = (error: OAuthError) => ({
+        error: error.error,
+        description: error.description,
+        status: error.status,
+        challenge: error.challenge,
+        message: error.message,
+      });
       expect(wrongPassword).toMatchObject({ error: 'invalid_grant', status: 400 });
       expect(shape(unknownUser)).toEqual(shape(wrongPassword));
       expect(shape(disabledUser)).toEqual(shape(wrongPassword));
@@ -323,7 +329,7 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
       expect(await oauthError(refresh(web, second.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
     });
 
-    it('does not touch the user\'s other grants when one is revoked for reuse', async () => {
+    it("does not touch the user's other grants when one is revoked for reuse", async () => {
       const compromised = await password(web);
       const unrelated = await password(web);
       await refresh(web, compromised.refresh_token!);
@@ -380,7 +386,10 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
     });
 
     it('refuses a missing refresh_token with invalid_request (RFC 6749 §6, §5.2)', async () => {
-      expect(await oauthError(h.tokens.exchange(web, request({ grant_type: 'refresh_token' })))).toMatchObject({ error: 'invalid_request', status: 400 });
+      expect(await oauthError(h.tokens.exchange(web, request({ grant_type: 'refresh_token' })))).toMatchObject({
+        error: 'invalid_request',
+        status: 400,
+      });
     });
 
     it('refuses an expired refresh token with invalid_grant', async () => {

@@ -52,13 +52,17 @@ export class TypeOrmClientRepository extends ClientRepository {
       // Conditional on the row as read, so that on PostgreSQL, where another transaction may write between the
       // read and this statement, a concurrent update makes this one affect nothing rather than be overwritten.
       const { createdAt: _createdAt, ...columns } = row;
-      const result = await manager.update(OAuthClientEntity, { ...columns, name: row.name ?? IsNull() }, {
-        secretHash: next.secretHash,
-        name: next.name,
-        grants: joinList(next.grants),
-        scopes: joinList(next.scopes),
-        defaultScopes: joinList(next.defaultScopes),
-      });
+      const result = await manager.update(
+        OAuthClientEntity,
+        { ...columns, name: row.name ?? IsNull() },
+        {
+          secretHash: next.secretHash,
+          name: next.name,
+          grants: joinList(next.grants),
+          scopes: joinList(next.scopes),
+          defaultScopes: joinList(next.defaultScopes),
+        },
+      );
       return (result.affected ?? 0) > 0;
     });
   }

@@ -63,7 +63,14 @@ describe.each(SOURCES)('EntityStatements $name', (source) => {
 
   beforeEach(async () => {
     directory = mkdtempSync(join(tmpdir(), 'oauth-entity-statements-'));
-    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), entities: [Sample], synchronize: true, enableWAL: true, busyTimeout: 5000 });
+    dataSource = new DataSource({
+      type: 'sqlite',
+      database: join(directory, 'db.sqlite'),
+      entities: [Sample],
+      synchronize: true,
+      enableWAL: true,
+      busyTimeout: 5000,
+    });
     await dataSource.initialize();
     ({ statements, write, close } = await source.open(dataSource));
   });

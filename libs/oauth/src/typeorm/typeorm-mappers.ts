@@ -34,16 +34,13 @@ export function fromClient(client: OAuthClient, createdAt = new Date()): OAuthCl
   };
 }
 
-
 export function fromGrant(grant: OAuthGrant): OAuthGrantEntity {
   return { ...grant, scope: joinList(grant.scope) };
 }
 
-
 export function fromAccessToken(token: AccessTokenRecord): OAuthAccessTokenEntity {
   return { ...token, scope: joinList(token.scope) };
 }
-
 
 export function fromRefreshToken(token: RefreshTokenRecord): OAuthRefreshTokenEntity {
   return { ...token, scope: joinList(token.scope) };

@@ -19,7 +19,17 @@ const NOW = new Date('2030-05-06T07:08:09.123Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
-  return { id: randomUUID(), clientId: 'web', userId: 'user-1', grantType: 'password', scope: ['read', 'write'], createdAt: NOW, revokedAt: null, revokedReason: null, ...overrides };
+  return {
+    id: randomUUID(),
+    clientId: 'web',
+    userId: 'user-1',
+    grantType: 'password',
+    scope: ['read', 'write'],
+    createdAt: NOW,
+    revokedAt: null,
+    revokedReason: null,
+    ...overrides,
+  };
 }
 
 function newAccessToken(grantId: string, scope = ['read', 'write'], createdAt = NOW): AccessTokenRecord {
@@ -53,7 +63,14 @@ describe('TypeORM repositories (sqlite)', () => {
     // A file, as the storage opens connections of its own beside the host's; the host's DataSource writes and
     // reads the fixtures.
     directory = mkdtempSync(join(tmpdir(), 'oauth-repositories-'));
-    dataSource = new DataSource({ type: 'sqlite', database: join(directory, 'db.sqlite'), entities: OAUTH_ENTITIES, synchronize: true, enableWAL: true, busyTimeout: 5000 });
+    dataSource = new DataSource({
+      type: 'sqlite',
+      database: join(directory, 'db.sqlite'),
+      entities: OAUTH_ENTITIES,
+      synchronize: true,
+      enableWAL: true,
+      busyTimeout: 5000,
+    });
     await dataSource.initialize();
     connection = await TypeOrmStorageConnection.open(dataSource);
     clients = new TypeOrmClientRepository(connection);
@@ -91,19 +108,35 @@ describe('TypeORM repositories (sqlite)', () => {
     });
 
     it('reads empty lists as empty arrays, and an unknown id as null', async () => {
-      await dataSource.getRepository(OAuthClientEntity).insert({ id: 'bare', secretHash: 'x', name: null, grants: '', scopes: '', defaultScopes: '', createdAt: NOW });
+      await dataSource
+        .getRepository(OAuthClientEntity)
+        .insert({ id: 'bare', secretHash: 'x', name: null, grants: '', scopes: '', defaultScopes: '', createdAt: NOW });
       await expect(clients.findById('bare')).resolves.toMatchObject({ name: null, grants: [], scopes: [], defaultScopes: [] });
       await expect(clients.findById('nobody')).resolves.toBeNull();
     });
   });
 
   describe('TypeOrmClientRepository.update (compare-and-set)', () => {
-    const web = { id: 'web', secretHash: hashRandomSecret('secret'), name: null, grants: ['password'], scopes: ['read', 'write'], defaultScopes: ['read'] };
+    const web = {
+      id: 'web',
+      secretHash: hashRandomSecret('secret'),
+      name: null,
+      grants: ['password'],
+      scopes: ['read', 'write'],
+      defaultScopes: ['read'],
+    };
 
     it('writes the new client over the one read, keeping its id and creation time', async () => {
       await clients.create(web);
       const createdAt = (await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'web' })).createdAt;
-      const next = { ...web, secretHash: hashRandomSecret('other'), name: 'Web app', grants: ['client_credentials', 'urn:a:b'], scopes: ['read'], defaultScopes: [] };
+      const next = {
+        ...web,
+        secretHash: hashRandomSecret('other'),
+        name: 'Web app',
+        grants: ['client_credentials', 'urn:a:b'],
+        scopes: ['read'],
+        defaultScopes: [],
+      };
       await expect(clients.update(web, next)).resolves.toBe(true);
       await expect(clients.findById('web')).resolves.toEqual(next);
       expect((await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'web' })).createdAt).toEqual(createdAt);
@@ -132,10 +165,22 @@ describe('TypeORM repositories (sqlite)', () => {
     });
 
     it('matches a row written by hand with other spacing in its lists', async () => {
-      await dataSource.getRepository(OAuthClientEntity).insert({ id: 'hand', secretHash: 'x', name: null, grants: ' password  refresh_token', scopes: 'read  write ', defaultScopes: 'read', createdAt: NOW });
+      await dataSource.getRepository(OAuthClientEntity).insert({
+        id: 'hand',
+        secretHash: 'x',
+        name: null,
+        grants: ' password  refresh_token',
+        scopes: 'read  write ',
+        defaultScopes: 'read',
+        createdAt: NOW,
+      });
       const read = (await clients.findById('hand'))!;
       await expect(clients.update(read, { ...read, name: 'Tidied' })).resolves.toBe(true);
-      expect(await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'hand' })).toMatchObject({ name: 'Tidied', grants: 'password refresh_token', scopes: 'read write' });
+      expect(await dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'hand' })).toMatchObject({
+        name: 'Tidied',
+        grants: 'password refresh_token',
+        scopes: 'read write',
+      });
     });
   });
 
@@ -250,12 +295,14 @@ describe('TypeORM repositories (sqlite)', () => {
       await grants.revokeAllForUser('user-1', 'password changed', NOW);
       const grant = newGrant();
       const access = newAccessToken(grant.id);
-      await expect(grants.create(grant, { accessToken: access, refreshToken: newRefreshToken(grant.id) }, { userRevocationMark: mark })).resolves.toBe(false);
+      await expect(
+        grants.create(grant, { accessToken: access, refreshToken: newRefreshToken(grant.id) }, { userRevocationMark: mark }),
+      ).resolves.toBe(false);
       await expect(accessTokens.findByDigest(access.digest)).resolves.toBeNull();
       await expect(dataSource.getRepository(OAuthGrantEntity).count()).resolves.toBe(0);
     });
 
-    it("stores grants against a later mark, of other users, of no user, or given no mark at all", async () => {
+    it('stores grants against a later mark, of other users, of no user, or given no mark at all', async () => {
       const before = await grants.userRevocationMark();
       await grants.revokeAllForUser('user-1', 'password changed', NOW);
       const after = await grants.userRevocationMark();

@@ -29,7 +29,9 @@ describe('TypeOrmStorageConnection', () => {
     });
 
     it.each(['better-sqlite3', 'sqljs'])('a single-connection driver other than node-sqlite3 (%s)', async (type) => {
-      await expect(TypeOrmStorageConnection.open(described({ type, database: 'x' }))).rejects.toThrow(new RegExp(`not on '${type}'. Its writes need a connection`));
+      await expect(TypeOrmStorageConnection.open(described({ type, database: 'x' }))).rejects.toThrow(
+        new RegExp(`not on '${type}'. Its writes need a connection`),
+      );
     });
   });
 
@@ -50,7 +52,14 @@ describe('TypeOrmStorageConnection', () => {
 
     beforeEach(async () => {
       directory = mkdtempSync(join(tmpdir(), 'oauth-storage-connection-'));
-      options = { type: 'sqlite', database: join(directory, 'db.sqlite'), entities: OAUTH_ENTITIES, synchronize: true, enableWAL: true, busyTimeout: 5000 };
+      options = {
+        type: 'sqlite',
+        database: join(directory, 'db.sqlite'),
+        entities: OAUTH_ENTITIES,
+        synchronize: true,
+        enableWAL: true,
+        busyTimeout: 5000,
+      };
       host = await new DataSource(options).initialize();
     });
 

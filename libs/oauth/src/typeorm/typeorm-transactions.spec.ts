@@ -62,9 +62,7 @@ describe('SqliteGroupCommit', () => {
 
   it('settles no write before the COMMIT that carries it', async () => {
     const settledAfter: number[] = [];
-    await Promise.all(
-      Array.from({ length: 5 }, (_, index) => inTransaction(insert(index)).then(() => settledAfter.push(log.count('COMMIT')))),
-    );
+    await Promise.all(Array.from({ length: 5 }, (_, index) => inTransaction(insert(index)).then(() => settledAfter.push(log.count('COMMIT')))));
     // Whenever a write was answered, a COMMIT containing it had already run.
     expect(settledAfter).toEqual([1, 2, 2, 2, 2]);
   });
@@ -87,10 +85,12 @@ describe('SqliteGroupCommit', () => {
   });
 
   it('rolls back a failing write that commits alone, and goes on with the next', async () => {
-    await expect(inTransaction(async (manager) => {
-      await manager.query('INSERT INTO item (id) VALUES (?)', [7]);
-      throw new Error('refused');
-    })).rejects.toThrow('refused');
+    await expect(
+      inTransaction(async (manager) => {
+        await manager.query('INSERT INTO item (id) VALUES (?)', [7]);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
     await inTransaction(insert(8));
 
     expect(await stored()).toEqual([8]);

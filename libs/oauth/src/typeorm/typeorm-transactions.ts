@@ -120,7 +120,11 @@ async function settle(work: TransactionWork<unknown>, runner: QueryRunner): Prom
   }
 }
 
-async function inSavepoint(work: TransactionWork<unknown>, runner: QueryRunner, run: (statement: string) => Promise<unknown>): Promise<{ ok: boolean; value: unknown }> {
+async function inSavepoint(
+  work: TransactionWork<unknown>,
+  runner: QueryRunner,
+  run: (statement: string) => Promise<unknown>,
+): Promise<{ ok: boolean; value: unknown }> {
   await run('SAVEPOINT oauth_work');
   const outcome = await settle(work, runner);
   // ROLLBACK TO keeps the savepoint open; RELEASE ends it either way.

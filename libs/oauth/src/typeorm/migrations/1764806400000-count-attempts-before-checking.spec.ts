@@ -49,7 +49,11 @@ describe.each(databases)('migration 1764806400000 on %s', (_name, createDatabase
 
   it('keeps every earlier lock until it ends, and lets windows that had passed start afresh', async () => {
     const database = await createDatabase();
-    const dataSource = await new DataSource({ ...database.options, entities: OAUTH_ENTITIES, migrations: [CreateOAuthTables1764201600000] }).initialize();
+    const dataSource = await new DataSource({
+      ...database.options,
+      entities: OAUTH_ENTITIES,
+      migrations: [CreateOAuthTables1764201600000],
+    }).initialize();
     try {
       await dataSource.runMigrations();
       const now = Date.now();

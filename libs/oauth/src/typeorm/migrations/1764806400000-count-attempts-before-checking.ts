@@ -22,7 +22,10 @@ export class CountAttemptsBeforeChecking1764806400000 implements MigrationInterf
     await queryRunner.query(
       `UPDATE ${table} SET expires_at = CASE WHEN locked_until > window_started_at + ${EARLIER_WINDOW_MS} THEN locked_until ELSE window_started_at + ${EARLIER_WINDOW_MS} END`,
     );
-    await queryRunner.createIndex('oauth_login_attempts', new TableIndex({ name: 'idx_oauth_login_attempts_expires_at', columnNames: ['expires_at'] }));
+    await queryRunner.createIndex(
+      'oauth_login_attempts',
+      new TableIndex({ name: 'idx_oauth_login_attempts_expires_at', columnNames: ['expires_at'] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'oauth_client_failures',
