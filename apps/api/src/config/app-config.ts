@@ -1,4 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import { applyDecorators } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy, type ValidationArguments, ValidateIf, validateSync } from 'class-validator';
 import { compile as compileProxyTrust } from 'proxy-addr';
 
 /** The reference app's configuration, read from the environment once at start. */
@@ -56,109 +59,174 @@ export class ConfigurationError extends Error {
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/api.sqlite';
 const MAX_HASH_CONCURRENCY = 64;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An unset or empty variable takes its default. */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 /**
- * Reads and checks the environment. Every problem is reported at once, in one message, so a misconfigured
- * deployment fails at start with a clear reason rather than on its first request.
+ * An optional whole number within bounds. Only plain digits count: `Number` alone would also take `1e1`, `0x10`
+ * and `2.5`, which a deployment more likely means as a typo than as 10, 16 or a fraction.
  */
-export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const problems: string[] = [];
-  function integer(name: string, fallback: number, min: number, max?: number): number;
-  function integer(name: string, fallback: undefined, min: number, max?: number): number | undefined;
-  function integer(name: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-      problems.push(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
+function WholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  const message = ({ property }: ValidationArguments) => `${property} must be a whole number between ${min} and ${max}`;
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => {
+      const raw = emptyAsUnset(value);
+      if (typeof raw !== 'string') return raw;
+      return /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    }),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  );
+}
 
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return fallback;
-  };
+/** An optional choice among `allowed`. */
+function OneOf(allowed: readonly string[], describe = `one of ${allowed.join(', ')}`): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => emptyAsUnset(value)),
+    IsIn(allowed, { message: ({ property }: ValidationArguments) => `${property} must be ${describe}` }),
+  );
+}
 
-  const config: AppConfig = {
-    port: integer('PORT', 3000, 0, 65535),
-    httpAdapter: oneOf('HTTP_ADAPTER', ['express', 'fastify'] as const, 'express'),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
-    production: env.NODE_ENV === 'production',
-    database: parseDatabase(env, problems),
-    oauth: {
-      accessTokenTtl: integer('OAUTH_ACCESS_TOKEN_TTL', 43200, 1),
-      refreshTokenTtl: integer('OAUTH_REFRESH_TOKEN_TTL', 2592000, 1),
-      refreshTokenAbsoluteTtl: integer('OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL', 0, 0),
-      issuer: parseIssuer(env.OAUTH_ISSUER, problems),
-      scopesSupported: parseScopes('OAUTH_SCOPES_SUPPORTED', env.OAUTH_SCOPES_SUPPORTED, problems),
-      loginMaxFailures: integer('OAUTH_LOGIN_MAX_FAILURES', 5, 0),
-      loginLockSeconds: integer('OAUTH_LOGIN_LOCK_SECONDS', 900, 1),
-      clientMaxFailures: integer('OAUTH_CLIENT_MAX_FAILURES', 10, 0),
-      clientLockSeconds: integer('OAUTH_CLIENT_LOCK_SECONDS', 300, 1),
-      tokenRateLimit: integer('OAUTH_TOKEN_RATE_LIMIT', 600, 0),
-      refreshTokenReuseGraceSeconds: integer('OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS', 0, 0, 300),
-      accessTokenCacheSeconds: integer('OAUTH_ACCESS_TOKEN_CACHE_SECONDS', 0, 0, 300),
-      accessTokenFormat: oneOf('OAUTH_ACCESS_TOKEN_FORMAT', ['opaque', 'jwt'] as const, 'opaque'),
-      jwt: { privateKeyPem: env.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(env.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
-      // PASSWORD_HASH_CONCURRENCY is the older name, from when only passwords were limited; the new name wins.
-      hashConcurrency:
-        integer('OAUTH_HASH_CONCURRENCY', undefined, 1, MAX_HASH_CONCURRENCY) ??
-        integer('PASSWORD_HASH_CONCURRENCY', undefined, 1, MAX_HASH_CONCURRENCY),
-      hashQueueMax: integer('OAUTH_HASH_QUEUE_MAX', undefined, 0, 10_000),
-      hashQueueTimeoutMs: integer('OAUTH_HASH_QUEUE_TIMEOUT_MS', undefined, 0, 600_000),
+/** The environment variables the app reads, and what each may hold. Unset ones take their defaults in `loadAppConfig`. */
+export class EnvironmentVariables {
+  @WholeNumber(0, 65535) PORT?: number;
+  @OneOf(['express', 'fastify']) HTTP_ADAPTER?: 'express' | 'fastify';
+  @IsOptional()
+  @ValidateBy(
+    { name: 'trustProxy', validator: { validate: (value) => parseTrustProxy(value as string) !== undefined } },
+    {
+      message:
+        'TRUST_PROXY must be a number of proxy hops between 1 and 32, or a comma-separated list of proxy addresses and CIDR ranges (or loopback, linklocal, uniquelocal)',
     },
-    // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
-    passwordHashCost: integer('PASSWORD_HASH_COST', 15, 10, 20),
-    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-  };
+  )
+  TRUST_PROXY?: string;
+  @IsOptional() NODE_ENV?: string;
+  @IsOptional()
+  @Transform(({ value }) => emptyAsUnset(value))
+  @Matches(/^(sqlite:.+$|postgres(ql)?:\/\/)/, {
+    // Only the scheme is echoed: the rest of a database URL may hold a password.
+    message: ({ value }: ValidationArguments) =>
+      `DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${String(value).split(':')[0]}:..."`,
+  })
+  DATABASE_URL?: string;
+  @ValidateIf((env: EnvironmentVariables) => env.DATABASE_SCHEMA !== undefined && isPostgresUrl(env.DATABASE_URL))
+  @Transform(({ value }) => emptyAsUnset(value))
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA?: string;
+  @OneOf(['true', 'false'], 'true or false') DB_MIGRATE?: 'true' | 'false';
+  @WholeNumber(1) OAUTH_ACCESS_TOKEN_TTL?: number;
+  @WholeNumber(1) OAUTH_REFRESH_TOKEN_TTL?: number;
+  @WholeNumber(0) OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL?: number;
+  @IsOptional()
+  @Transform(({ value }) => emptyAsUnset(value))
+  @ValidateBy(
+    { name: 'issuer', validator: { validate: (value) => isIssuerUrl(value) } },
+    {
+      message: 'OAUTH_ISSUER must be an http(s) URL without query or fragment',
+    },
+  )
+  OAUTH_ISSUER?: string;
+  // Space-separated scope tokens (RFC 6749 §3.3).
+  @IsOptional()
+  @Matches(/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/, {
+    message: 'OAUTH_SCOPES_SUPPORTED must be scope names separated by spaces (printable ASCII, no quotes or backslashes)',
+  })
+  OAUTH_SCOPES_SUPPORTED?: string;
+  @WholeNumber(0) OAUTH_LOGIN_MAX_FAILURES?: number;
+  @WholeNumber(1) OAUTH_LOGIN_LOCK_SECONDS?: number;
+  @WholeNumber(0) OAUTH_CLIENT_MAX_FAILURES?: number;
+  @WholeNumber(1) OAUTH_CLIENT_LOCK_SECONDS?: number;
+  @WholeNumber(0) OAUTH_TOKEN_RATE_LIMIT?: number;
+  @WholeNumber(0, 300) OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS?: number;
+  @WholeNumber(0, 300) OAUTH_ACCESS_TOKEN_CACHE_SECONDS?: number;
+  @OneOf(['opaque', 'jwt']) OAUTH_ACCESS_TOKEN_FORMAT?: 'opaque' | 'jwt';
+  @IsOptional() OAUTH_JWT_PRIVATE_KEY?: string;
+  @IsOptional() OAUTH_JWT_KEY_FILE?: string;
+  @WholeNumber(1, MAX_HASH_CONCURRENCY) OAUTH_HASH_CONCURRENCY?: number;
+  // The older name, from when only passwords were limited; OAUTH_HASH_CONCURRENCY wins over it.
+  @WholeNumber(1, MAX_HASH_CONCURRENCY) PASSWORD_HASH_CONCURRENCY?: number;
+  @WholeNumber(0, 10_000) OAUTH_HASH_QUEUE_MAX?: number;
+  @WholeNumber(0, 600_000) OAUTH_HASH_QUEUE_TIMEOUT_MS?: number;
+  @WholeNumber(10, 20) PASSWORD_HASH_COST?: number;
+  @OneOf(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+}
+
+/**
+ * Checks the environment against `EnvironmentVariables` (the shape of @nestjs/config's `validate` option). Every
+ * problem is reported at once, in one message, so a misconfigured deployment fails at start with a clear reason
+ * rather than on its first request.
+ */
+export function validateEnvironment(env: Record<string, unknown>): EnvironmentVariables {
+  const validated = plainToInstance(EnvironmentVariables, env);
+  const problems = validateSync(validated).map((error) => {
+    const message = Object.values(error.constraints ?? {})[0];
+    return message.includes(' got "') ? message : `${message}, got "${String(env[error.property])}"`;
+  });
   // Without an issuer the metadata names whatever host the request's Host header claims, and a cache in front of
   // the app would keep that document and serve it to every client, which trusts its endpoints (RFC 8414 §3.3).
   // A development machine can live with that; a deployment cannot.
-  if (config.production && !env.OAUTH_ISSUER) {
+  if (env.NODE_ENV === 'production' && !env.OAUTH_ISSUER) {
     problems.push('OAUTH_ISSUER must be set when NODE_ENV=production: the public https URL of this server, such as https://auth.example.com');
   }
-  // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.
-  if (config.oauth.accessTokenFormat === 'jwt' && !config.oauth.issuer) config.oauth.issuer = `http://localhost:${config.port}`;
   if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return config;
+  return validated;
 }
+
+/** Reads and checks the environment (see `validateEnvironment`), filling in the defaults. */
+export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const vars = validateEnvironment(env);
+  const port = vars.PORT ?? 3000;
+  const accessTokenFormat = vars.OAUTH_ACCESS_TOKEN_FORMAT ?? 'opaque';
+  return {
+    port,
+    httpAdapter: vars.HTTP_ADAPTER ?? 'express',
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY) ?? false,
+    production: vars.NODE_ENV === 'production',
+    database: databaseConfig(vars),
+    oauth: {
+      accessTokenTtl: vars.OAUTH_ACCESS_TOKEN_TTL ?? 43200,
+      refreshTokenTtl: vars.OAUTH_REFRESH_TOKEN_TTL ?? 2592000,
+      refreshTokenAbsoluteTtl: vars.OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL ?? 0,
+      // JWTs carry their issuer, so it must be fixed rather than read from each request's Host header.
+      issuer: vars.OAUTH_ISSUER ?? (accessTokenFormat === 'jwt' ? `http://localhost:${port}` : undefined),
+      scopesSupported: (vars.OAUTH_SCOPES_SUPPORTED ?? '').split(' ').filter(Boolean),
+      loginMaxFailures: vars.OAUTH_LOGIN_MAX_FAILURES ?? 5,
+      loginLockSeconds: vars.OAUTH_LOGIN_LOCK_SECONDS ?? 900,
+      clientMaxFailures: vars.OAUTH_CLIENT_MAX_FAILURES ?? 10,
+      clientLockSeconds: vars.OAUTH_CLIENT_LOCK_SECONDS ?? 300,
+      tokenRateLimit: vars.OAUTH_TOKEN_RATE_LIMIT ?? 600,
+      refreshTokenReuseGraceSeconds: vars.OAUTH_REFRESH_TOKEN_REUSE_GRACE_SECONDS ?? 0,
+      accessTokenCacheSeconds: vars.OAUTH_ACCESS_TOKEN_CACHE_SECONDS ?? 0,
+      accessTokenFormat,
+      jwt: { privateKeyPem: vars.OAUTH_JWT_PRIVATE_KEY || undefined, keyFile: resolve(vars.OAUTH_JWT_KEY_FILE || 'data/jwt-signing-keys.json') },
+      hashConcurrency: vars.OAUTH_HASH_CONCURRENCY ?? vars.PASSWORD_HASH_CONCURRENCY,
+      hashQueueMax: vars.OAUTH_HASH_QUEUE_MAX,
+      hashQueueTimeoutMs: vars.OAUTH_HASH_QUEUE_TIMEOUT_MS,
+    },
+    // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
+    passwordHashCost: vars.PASSWORD_HASH_COST ?? 15,
+    logLevel: vars.LOG_LEVEL ?? 'info',
+  };
+}
+
+const isPostgresUrl = (url: string | undefined) => url !== undefined && /^postgres(ql)?:\/\//.test(url);
 
 /**
  * `DATABASE_URL` is `sqlite:PATH` or `postgres://user@host:port/database`. Migrations run at start by default on
  * sqlite, the embedded single-machine default where nobody else would run them; on PostgreSQL, where several
  * instances may start at once, an operator runs `npm run migration:run` unless `DB_MIGRATE=true`.
  */
-function parseDatabase(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['database'] {
-  const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const migrate = (fallback: boolean) => {
-    const value = env.DB_MIGRATE;
-    if (value === undefined || value === '') return fallback;
-    if (value === 'true' || value === 'false') return value === 'true';
-    problems.push(`DB_MIGRATE must be true or false, got "${value}"`);
-    return fallback;
-  };
-  const sqlite = /^sqlite:(.+)$/.exec(url);
-  if (sqlite) {
-    const path = sqlite[1];
-    return { type: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path), migrate: migrate(true) };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const schema = env.DATABASE_SCHEMA || undefined;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      problems.push(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
-    }
-    return { type: 'postgres', url, schema, migrate: migrate(false) };
-  }
-  // Only the scheme is echoed: the rest of a database URL may hold a password.
-  problems.push(
-    `DATABASE_URL must look like sqlite:PATH or postgres://HOST/DATABASE (for example ${DEFAULT_DATABASE_URL}), got "${url.split(':')[0]}:..."`,
-  );
-  return { type: 'sqlite', path: ':memory:', migrate: false };
+function databaseConfig(vars: EnvironmentVariables): AppConfig['database'] {
+  const url = vars.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const migrate = (fallback: boolean) => (vars.DB_MIGRATE === undefined ? fallback : vars.DB_MIGRATE === 'true');
+  if (isPostgresUrl(url)) return { type: 'postgres', url, schema: vars.DATABASE_SCHEMA, migrate: migrate(false) };
+  const path = url.slice('sqlite:'.length);
+  return { type: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path), migrate: migrate(true) };
 }
 
 /**
@@ -167,47 +235,30 @@ function parseDatabase(env: NodeJS.ProcessEnv, problems: string[]): AppConfig['d
  * checked here with proxy-addr, the parser Express itself uses. `true` (believe any peer) is refused: every
  * client could then name its own address in `X-Forwarded-For` and step around the per-IP limit.
  */
-function parseTrustProxy(value: string | undefined, problems: string[]): AppConfig['trustProxy'] {
+function parseTrustProxy(value: string | undefined): AppConfig['trustProxy'] | undefined {
   const raw = value?.trim();
   if (!raw || raw === 'false') return false;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops >= 1 && hops <= 32) return hops;
-  } else if (raw !== 'true') {
-    const list = raw.split(',').map((entry) => entry.trim());
-    try {
-      if (list.every(Boolean)) {
-        compileProxyTrust(list);
-        return list;
-      }
-    } catch {
-      // reported below
-    }
+    return hops >= 1 && hops <= 32 ? hops : undefined;
   }
-  problems.push(
-    `TRUST_PROXY must be a number of proxy hops between 1 and 32, or a comma-separated list of proxy addresses and CIDR ranges (or loopback, linklocal, uniquelocal), got "${value}"`,
-  );
-  return false;
+  if (raw === 'true') return undefined;
+  const list = raw.split(',').map((entry) => entry.trim());
+  if (!list.every(Boolean)) return undefined;
+  try {
+    compileProxyTrust(list);
+    return list;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Space-separated scope tokens (RFC 6749 §3.3). */
-function parseScopes(name: string, value: string | undefined, problems: string[]): string[] {
-  const scopes = (value ?? '').split(' ').filter(Boolean);
-  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
-    problems.push(`${name} must be scope names separated by spaces (printable ASCII, no quotes or backslashes), got "${value}"`);
-    return [];
-  }
-  return scopes;
-}
-
-function parseIssuer(value: string | undefined, problems: string[]): string | undefined {
-  if (!value) return undefined;
+function isIssuerUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash) return value;
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
   } catch {
-    // reported below
+    return false;
   }
-  problems.push(`OAUTH_ISSUER must be an http(s) URL without query or fragment, got "${value}"`);
-  return undefined;
 }
