@@ -39,7 +39,8 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
 
   beforeEach(async () => {
     // A cost above the suite's usual 10, one hash at a time: the burst takes seconds to drain, far longer than
-    // the command, so some of its logins are answered after the command has returned.
+    // the command, so some of its logins are answered after the command has returned. No lockout: logins that
+    // read the user after the change count as failures, and would lock the account for the checks that follow.
     t = await startTestApp({ PASSWORD_HASH_COST: '12', PASSWORD_HASH_CONCURRENCY: '1', OAUTH_LOGIN_MAX_FAILURES: '0' });
   });
   afterEach(() => t.close());
@@ -63,8 +64,9 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
 
   /**
    * Sends the burst of logins with the demo user's current password, runs `change` once the first answers show
-   * the burst is being served (so every login of it has read the user), and returns every answer with when it
-   * came, and when `change` started and returned.
+   * the burst is being served (its logins have read the user by then, or most of them: a straggler that reads it
+   * after the change is refused as a wrong password or a disabled account), and returns every answer with when
+   * it came, and when `change` started and returned.
    */
   async function burstAround(change: () => Promise<void>): Promise<Burst> {
     let answered = 0;
