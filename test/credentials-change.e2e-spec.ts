@@ -39,8 +39,16 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
 
   beforeEach(async () => {
     // A cost above the suite's usual 10, one hash at a time: the burst takes seconds to drain, far longer than
-    // the command, so some of its logins are answered after the command has returned.
-    t = await startTestApp({ PASSWORD_HASH_COST: '12', PASSWORD_HASH_CONCURRENCY: '1', OAUTH_LOGIN_MAX_FAILURES: '0' });
+    // the command, so some of its logins are answered after the command has returned. No lockout: logins that
+    // read the user after the change count as failures, and would lock the account for the checks that follow.
+    t = await startTestApp({
+      PASSWORD_HASH_COST: '12',
+      OAUTH_HASH_CONCURRENCY: '1',
+      // The whole burst waits in the hash queue: none of it may be refused for the queue's length or age.
+      OAUTH_HASH_QUEUE_MAX: String(BURST),
+      OAUTH_HASH_QUEUE_TIMEOUT_MS: '600000',
+      OAUTH_LOGIN_MAX_FAILURES: '0',
+    });
   });
   afterEach(() => t.close());
 
@@ -63,15 +71,18 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
 
   /**
    * Sends the burst of logins with the demo user's current password, runs `change` once the first answers show
-   * the burst is being served (so every login of it has read the user), and returns every answer with when it
-   * came, and when `change` started and returned.
+   * the burst is being served (its logins have read the user by then, or most of them: a straggler that reads it
+   * after the change is refused as a wrong password or a disabled account), and returns every answer with when
+   * it came, and when `change` started and returned.
    */
   async function burstAround(change: () => Promise<void>): Promise<Burst> {
     let answered = 0;
     let firstAnswers!: () => void;
     const served = new Promise<void>((resolve) => (firstAnswers = resolve));
-    const logins = Array.from({ length: BURST }, () =>
-      passwordGrant(t.http).then((response) => {
+    // Each login spells the username its own way (the app compares emails case-insensitively): identical
+    // concurrent logins would share one password check, and the burst would be answered all at once.
+    const logins = Array.from({ length: BURST }, (_, index) =>
+      passwordGrant(t.http, { username: spelling(DEMO.username, index) }).then((response) => {
         if (++answered === 3) firstAnswers();
         return { response, answeredAt: Date.now() };
       }),
@@ -81,6 +92,12 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
     await change();
     const changedAt = Date.now();
     return { answers: await Promise.all(logins), changeStartedAt, changedAt };
+  }
+
+  /** `name` with the letters whose position matches a set bit of `variant` in upper case. */
+  function spelling(name: string, variant: number): string {
+    let letter = 0;
+    return [...name].map((char) => (/[a-z]/.test(char) && (variant >> letter++) & 1 ? char.toUpperCase() : char)).join('');
   }
 
   /** What no login with the old credentials may have: a token that works once the change has returned. */
