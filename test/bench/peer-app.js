@@ -115,4 +115,6 @@ app.get('/me', async (req, res) => {
   }
 });
 
+app.get('/health', (_req, res) => res.json({ status: 'ok' }));
+
 app.listen(Number(process.env.PORT ?? 3002), '127.0.0.1');
