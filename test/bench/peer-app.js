@@ -17,7 +17,7 @@
 const express = require('express');
 const OAuth2Server = require('@node-oauth/oauth2-server');
 
-const { Request, Response } = OAuth2Server;
+const { Request: OAuthRequest, Response: OAuthResponse } = OAuth2Server;
 
 /** The reference app's demo records (see apps/api/src/seed), and the benchmark's service client. */
 const CLIENTS = [
@@ -80,7 +80,7 @@ const model = {
 
 const oauth = new OAuth2Server({ model, accessTokenLifetime: 3600, refreshTokenLifetime: 1209600 });
 
-/** Sends what the library put on its Response. @param {import('express').Response} res @param {InstanceType<typeof Response>} response */
+/** Sends what the library put on its Response. @param {import('express').Response} res @param {InstanceType<typeof OAuthResponse>} response */
 function send(res, response) {
   res.set(response.headers);
   res.status(response.status ?? 200).json(response.body);
@@ -96,9 +96,9 @@ app.disable('x-powered-by');
 app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
 app.post('/oauth/token', async (req, res) => {
-  const response = new Response(res);
+  const response = new OAuthResponse(res);
   try {
-    await oauth.token(new Request(req), response);
+    await oauth.token(new OAuthRequest(req), response);
     send(res, response);
   } catch (error) {
     sendError(res, error);
@@ -107,7 +107,7 @@ app.post('/oauth/token', async (req, res) => {
 
 app.get('/me', async (req, res) => {
   try {
-    const token = await oauth.authenticate(new Request(req), new Response(res), { scope: 'read' });
+    const token = await oauth.authenticate(new OAuthRequest(req), new OAuthResponse(res), { scope: 'read' });
     const { id, email, firstname, lastname, roles } = token.user;
     res.json({ id, email, firstname, lastname, roles });
   } catch (error) {
