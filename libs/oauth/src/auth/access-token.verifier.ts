@@ -20,7 +20,7 @@ export class AccessTokenVerifier {
 
   /** The principal, or `null` for an unknown, expired or revoked (opaque) token. */
   async verify(token: string, now = new Date()): Promise<OAuthPrincipal | null> {
-    if (this.jwt.enabled) return this.jwt.verify(token);
+    if (this.jwt.enabled) return this.jwt.verify(token, now);
     const digest = digestToken(token);
     if (this.cache.enabled) {
       await this.cache.catchUp();
