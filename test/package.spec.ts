@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { withClient } from './support/test-database';
 
 /*
  * The library as adopters get it: built with `npm run build:lib`, packed with `npm pack`, and installed from the
@@ -37,15 +37,7 @@ if (!POSTGRES_URL) {
   console.log('Packaging test SKIPPED: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run it.');
 }
 
-async function onPostgres(sql: string): Promise<void> {
-  const client = new Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const onPostgres = (sql: string) => withClient(POSTGRES_URL!, (client) => client.query(sql));
 
 interface Consumer {
   /** Its directory under test/consumers/. */
