@@ -17,8 +17,9 @@ import { withClient } from './support/test-database';
  * Each app installs what its package-lock.json pins, plus the tarball (so npm needs the registry, or a cache
  * that holds those versions), typechecks with `skipLibCheck: false` (the package's declarations against the
  * Nest, passport and TypeORM of its major), runs its specs (the README's test snippet on
- * `@nest-oauth/server/testing`, and a password grant, a refresh and a scoped request over HTTP on the TypeORM
- * storage), and serves HTTP from its compiled output under plain Node. test/readme-adoption.spec.ts holds the
+ * `@nest-oauth/server/testing`; and, on the TypeORM storage, the README's client administration file registering
+ * a client, with which a password grant, a refresh and a scoped request go over HTTP, then rotating its secret and
+ * deleting it), and serves HTTP from its compiled output under plain Node. test/readme-adoption.spec.ts holds the
  * README to these apps.
  *
  * The apps keep their data in PostgreSQL, as the TypeORM storage wants a database with a connection pool: each app

@@ -34,11 +34,11 @@ describe('the app, on the TypeORM storage, over HTTP', () => {
     await app?.close();
   });
 
-  async function token(form: Record<string, string>, clientSecret = secret): Promise<Response> {
+  async function token(form: Record<string, string>): Promise<Response> {
     return fetch(`${url}/oauth/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`shop:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`shop:${encodeURIComponent(secret)}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams(form),
