@@ -6,14 +6,14 @@ import {
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
 } from '@nest-oauth/server/typeorm';
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import request from 'supertest';
 import { runCli } from '../apps/api/src/cli/cli';
 import { User } from '../apps/api/src/users/user.entity';
+import { runCliProcess } from './support/cli-process';
 import { basicAuth, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -550,59 +550,20 @@ describe('admin CLI', () => {
 
 /**
  * The compiled CLI as an operator runs it: a real process, with a real pipe for standard input and the exit
- * code set by main.ts. Built with the Nest CLI into a directory of its own, so the shared dist/ is left alone.
+ * code set by main.ts.
  */
 describe('admin CLI, as a child process', () => {
-  const root = resolve(__dirname, '..');
-  let buildDir: string;
-  let mainJs: string;
   let dataDir: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'oauth-cli-spawn-'));
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    buildDir = mkdtempSync(join(root, 'dist', 'cli-e2e-'));
-    const tsconfig = join(buildDir, 'tsconfig.json');
-    writeFileSync(
-      tsconfig,
-      JSON.stringify({
-        extends: join(root, 'apps/api/tsconfig.app.json'),
-        compilerOptions: { outDir: join(buildDir, 'out'), rootDir: root },
-        include: [join(root, 'apps/api/src/**/*'), join(root, 'libs/oauth/src/**/*')],
-        exclude: [join(root, '**/*.spec.ts')],
-      }),
-    );
-    await new Promise<void>((done, fail) =>
-      execFile(
-        process.execPath,
-        [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api', '--path', relative(root, tsconfig)],
-        { cwd: root },
-        (error, stdout, stderr) => (error ? fail(new Error(`nest build failed:\n${stdout}${stderr}`)) : done()),
-      ),
-    );
-    mainJs = join(buildDir, 'out/apps/api/src/cli/main.js');
-  }, 180_000);
+  });
 
   afterAll(() => {
-    rmSync(buildDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [mainJs, ...args], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dataDir, 'api.sqlite')}`, PASSWORD_HASH_COST: '10' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
-  }
+  const run = (args: string[], stdin = '') => runCliProcess(args, { DATABASE_URL: `sqlite:${join(dataDir, 'api.sqlite')}` }, stdin);
 
   it('runs commands, reads a piped password, exits 0 or 1, and exits on its own', async () => {
     const created = await run(['user:create', '--email', 'ada@example.org'], 'piped password\n');

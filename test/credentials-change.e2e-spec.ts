@@ -1,14 +1,10 @@
 import { AccessTokenRepository, GrantRepository, UserRevocationService } from '@nest-oauth/server';
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import request from 'supertest';
 import { UsersService } from '../apps/api/src/users/users.service';
+import { runCliProcess, type CliProcessRun } from './support/cli-process';
 import { DEMO, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
 import { TEST_ON_POSTGRES } from './support/test-database';
-
-/** The admin CLI as built by the suite's global set-up (`npm run cli` runs the same file). */
-const CLI_MAIN = join(__dirname, '../dist/apps/api/apps/api/src/cli/main.js');
 
 /**
  * Password logins in the hash queue: with one hash at a time, a burst of logins is answered one by one over
@@ -54,20 +50,8 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
 
   const me = (accessToken: string) => request(t.http).get('/me').set('Authorization', `Bearer ${accessToken}`);
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [CLI_MAIN, ...args], {
-        env: { PATH: process.env.PATH ?? '', ...t.database.env, PASSWORD_HASH_COST: '10' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
-  }
+  /** The admin CLI, as its own process, on the app's database. */
+  const cli = (args: string[]) => runCliProcess(args, t.database.env);
 
   /**
    * Sends the burst of logins with the demo user's current password, runs `change` once the first answers show
@@ -119,7 +103,7 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
   }
 
   it('user:set-password, run as its own process: no login with the old password keeps a working token', async () => {
-    let run!: Awaited<ReturnType<typeof cli>>;
+    let run!: CliProcessRun;
     const result = await burstAround(async () => {
       run = await cli(['user:set-password', '--email', DEMO.username, '--password', 'a new password']);
     });
@@ -136,7 +120,7 @@ describe(`credentials changed while password logins are in flight (${TEST_ON_POS
   it('user:disable, run as its own process: no login from before it works again, even after the user is re-enabled', async () => {
     const users = t.app.get(UsersService);
     const user = (await users.findByEmail(DEMO.username))!;
-    let run!: Awaited<ReturnType<typeof cli>>;
+    let run!: CliProcessRun;
     const result = await burstAround(async () => {
       run = await cli(['user:disable', '--email', DEMO.username]);
     });

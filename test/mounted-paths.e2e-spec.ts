@@ -46,6 +46,31 @@ async function expectJwtMatchesMetadata(http: Http, metadata: Record<string, str
   expect(payload.iss).toBe(ISSUER);
 }
 
+/** A token request to the token endpoint at `path`. */
+type TokenRequest = (http: Http, path: string) => request.Test;
+
+const demoPasswordGrant: TokenRequest = (http, path) =>
+  request(http)
+    .post(path)
+    .set('Authorization', DEMO.basic)
+    .type('form')
+    .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
+
+/**
+ * What a client that discovers the server does: reads the metadata at `path`, then gets tokens from the token
+ * endpoint it names. Returns the metadata and the token response's body.
+ */
+async function discoverAndGetTokens(
+  http: Http,
+  path: string,
+  tokenRequest: TokenRequest,
+): Promise<{ metadata: Record<string, string>; tokens: Record<string, string> }> {
+  const metadata = await metadataAt(http, path);
+  const response = await tokenRequest(http, pathOf(metadata.token_endpoint));
+  expect({ token_endpoint: metadata.token_endpoint, status: response.status }).toEqual({ token_endpoint: metadata.token_endpoint, status: 200 });
+  return { metadata, tokens: response.body };
+}
+
 describe("the reference app under app.setGlobalPrefix('api')", () => {
   const underPrefix = { beforeInit: (app: INestApplication) => app.setGlobalPrefix('api') };
 
@@ -58,21 +83,14 @@ describe("the reference app under app.setGlobalPrefix('api')", () => {
     afterAll(() => t.close());
 
     it('advertises the prefixed endpoints, and the token endpoint it names issues tokens', async () => {
-      const metadata = await metadataAt(t.http, `/api/${METADATA}`);
+      const { metadata, tokens } = await discoverAndGetTokens(t.http, `/api/${METADATA}`, demoPasswordGrant);
       expect(metadata).toMatchObject({
         issuer: ISSUER,
         token_endpoint: `${ISSUER}/api/oauth/token`,
         revocation_endpoint: `${ISSUER}/api/oauth/revoke`,
         introspection_endpoint: `${ISSUER}/api/oauth/introspect`,
       });
-
-      const token = await request(t.http)
-        .post(pathOf(metadata.token_endpoint))
-        .set('Authorization', DEMO.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
-      expect(token.status).toBe(200);
-      expect(token.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'bearer' });
+      expect(tokens).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'bearer' });
       await expectEndpointsServed(t.http, metadata);
       // Nothing is left at the unprefixed path the metadata used to name.
       expect((await passwordGrant(t.http)).status).toBe(404);
@@ -88,15 +106,9 @@ describe("the reference app under app.setGlobalPrefix('api')", () => {
     afterAll(() => t.close());
 
     it('names the prefixed jwks_uri, whose keys verify the tokens its token endpoint issues', async () => {
-      const metadata = await metadataAt(t.http, `/api/${METADATA}`);
+      const { metadata, tokens } = await discoverAndGetTokens(t.http, `/api/${METADATA}`, demoPasswordGrant);
       expect(metadata.jwks_uri).toBe(`${ISSUER}/api/.well-known/jwks.json`);
-      const token = await request(t.http)
-        .post(pathOf(metadata.token_endpoint))
-        .set('Authorization', DEMO.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
-      expect(token.status).toBe(200);
-      await expectJwtMatchesMetadata(t.http, metadata, token.body.access_token);
+      await expectJwtMatchesMetadata(t.http, metadata, tokens.access_token);
     });
   });
 
@@ -111,14 +123,8 @@ describe("the reference app under app.setGlobalPrefix('api')", () => {
     afterAll(() => t.close());
 
     it('advertises the versioned paths, where the token endpoint issues tokens', async () => {
-      const metadata = await metadataAt(t.http, `/api/v2/${METADATA}`);
+      const { metadata } = await discoverAndGetTokens(t.http, `/api/v2/${METADATA}`, demoPasswordGrant);
       expect(metadata.token_endpoint).toBe(`${ISSUER}/api/v2/oauth/token`);
-      const token = await request(t.http)
-        .post(pathOf(metadata.token_endpoint))
-        .set('Authorization', DEMO.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
-      expect(token.status).toBe(200);
       await expectEndpointsServed(t.http, metadata);
     });
   });
@@ -134,15 +140,9 @@ describe("the reference app under app.setGlobalPrefix('api')", () => {
     afterAll(() => t.close());
 
     it('serves the metadata where RFC 8414 §3 looks for it, naming the prefixed endpoints and the unprefixed jwks_uri', async () => {
-      const metadata = await metadataAt(t.http, `/${METADATA}`);
+      const { metadata, tokens } = await discoverAndGetTokens(t.http, `/${METADATA}`, demoPasswordGrant);
       expect(metadata).toMatchObject({ token_endpoint: `${ISSUER}/api/oauth/token`, jwks_uri: `${ISSUER}/.well-known/jwks.json` });
-      const token = await request(t.http)
-        .post(pathOf(metadata.token_endpoint))
-        .set('Authorization', DEMO.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
-      expect(token.status).toBe(200);
-      await expectJwtMatchesMetadata(t.http, metadata, token.body.access_token);
+      await expectJwtMatchesMetadata(t.http, metadata, tokens.access_token);
       await expectEndpointsServed(t.http, metadata);
     });
   });
@@ -190,7 +190,7 @@ async function startRouterModuleApp(options: OAuthModuleOptions): Promise<INestA
 }
 
 describe("a host app that mounts the module with RouterModule at 'auth'", () => {
-  const clientCredentials = (http: Http, path: string) =>
+  const clientCredentials: TokenRequest = (http, path) =>
     request(http).post(path).set('Authorization', basicAuth('orders', 'orders-secret')).type('form').send({ grant_type: 'client_credentials' });
 
   describe('with opaque tokens', () => {
@@ -202,16 +202,14 @@ describe("a host app that mounts the module with RouterModule at 'auth'", () => 
     afterAll(() => app.close());
 
     it('advertises the endpoints under the module path, and the token endpoint it names issues tokens', async () => {
-      const metadata = await metadataAt(app.getHttpServer(), `/auth/${METADATA}`);
+      const { metadata, tokens } = await discoverAndGetTokens(app.getHttpServer(), `/auth/${METADATA}`, clientCredentials);
       expect(metadata).toMatchObject({
         issuer: ISSUER,
         token_endpoint: `${ISSUER}/auth/oauth/token`,
         revocation_endpoint: `${ISSUER}/auth/oauth/revoke`,
         introspection_endpoint: `${ISSUER}/auth/oauth/introspect`,
       });
-      const token = await clientCredentials(app.getHttpServer(), pathOf(metadata.token_endpoint));
-      expect(token.status).toBe(200);
-      expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'bearer', scope: 'orders:read' });
+      expect(tokens).toMatchObject({ access_token: expect.any(String), token_type: 'bearer', scope: 'orders:read' });
       await expectEndpointsServed(app.getHttpServer(), metadata);
     });
   });
@@ -230,11 +228,9 @@ describe("a host app that mounts the module with RouterModule at 'auth'", () => 
     afterAll(() => app.close());
 
     it('names the jwks_uri under the module path, whose keys verify the tokens its token endpoint issues', async () => {
-      const metadata = await metadataAt(app.getHttpServer(), `/auth/${METADATA}`);
+      const { metadata, tokens } = await discoverAndGetTokens(app.getHttpServer(), `/auth/${METADATA}`, clientCredentials);
       expect(metadata.jwks_uri).toBe(`${ISSUER}/auth/.well-known/jwks.json`);
-      const token = await clientCredentials(app.getHttpServer(), pathOf(metadata.token_endpoint));
-      expect(token.status).toBe(200);
-      await expectJwtMatchesMetadata(app.getHttpServer(), metadata, token.body.access_token);
+      await expectJwtMatchesMetadata(app.getHttpServer(), metadata, tokens.access_token);
     });
   });
 });

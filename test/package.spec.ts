@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { withClient } from './support/test-database';
 
 /*
  * The library as adopters get it: built with `npm run build:lib`, packed with `npm pack`, and installed from the
@@ -17,8 +17,9 @@ import { Client } from 'pg';
  * Each app installs what its package-lock.json pins, plus the tarball (so npm needs the registry, or a cache
  * that holds those versions), typechecks with `skipLibCheck: false` (the package's declarations against the
  * Nest, passport and TypeORM of its major), runs its specs (the README's test snippet on
- * `@nest-oauth/server/testing`, and a password grant, a refresh and a scoped request over HTTP on the TypeORM
- * storage), and serves HTTP from its compiled output under plain Node. test/readme-adoption.spec.ts holds the
+ * `@nest-oauth/server/testing`; and, on the TypeORM storage, the README's client administration file registering
+ * a client, with which a password grant, a refresh and a scoped request go over HTTP, then rotating its secret and
+ * deleting it), and serves HTTP from its compiled output under plain Node. test/readme-adoption.spec.ts holds the
  * README to these apps.
  *
  * The apps keep their data in PostgreSQL, as the TypeORM storage wants a database with a connection pool: each app
@@ -37,15 +38,7 @@ if (!POSTGRES_URL) {
   console.log('Packaging test SKIPPED: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run it.');
 }
 
-async function onPostgres(sql: string): Promise<void> {
-  const client = new Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const onPostgres = (sql: string) => withClient(POSTGRES_URL!, (client) => client.query(sql));
 
 interface Consumer {
   /** Its directory under test/consumers/. */

@@ -14,7 +14,12 @@ const READMES = ['README.md', 'libs/oauth/README.md'];
 const NEST12 = 'test/consumers/nest12-esm';
 const NEST11 = 'test/consumers/nest11-cjs';
 /** Each README shows at least these files. */
-const SHOWN = [`${NEST12}/src/app.module.ts`, `${NEST12}/src/orders/orders.controller.ts`, `${NEST12}/src/orders/orders.controller.spec.ts`];
+const SHOWN = [
+  `${NEST12}/src/app.module.ts`,
+  `${NEST12}/src/orders/orders.controller.ts`,
+  `${NEST12}/src/orders/orders.controller.spec.ts`,
+  `${NEST12}/src/clients/register-client.ts`,
+];
 /** What the Nest starters install, and the apps' own database driver: every other dependency comes from the README. */
 const STARTER_DEPENDENCIES = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs'];
 const APP_OWN_DEPENDENCIES = ['pg'];

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { withClient } from '../../../../test/support/test-database';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { InMemoryAttemptCounterRepository } from '../testing/in-memory.repositories';
 import { OAUTH_ENTITIES } from '../typeorm/entities';
@@ -29,6 +30,27 @@ interface Storage {
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
+/**
+ * Two DataSources on one database, each with the storage's own connections, as two instances of the server have;
+ * the first creates the tables. `cleanup` runs once both are closed.
+ */
+async function openPair(options: DataSourceOptions, cleanup: () => Promise<unknown>): Promise<Storage> {
+  const a = await new DataSource({ ...options, entities: OAUTH_ENTITIES, synchronize: true }).initialize();
+  const b = await new DataSource({ ...options, entities: OAUTH_ENTITIES, synchronize: false }).initialize();
+  const [storageA, storageB] = [await TypeOrmStorageConnection.open(a), await TypeOrmStorageConnection.open(b)];
+  return {
+    first: new TypeOrmAttemptCounterRepository(storageA),
+    second: new TypeOrmAttemptCounterRepository(storageB),
+    close: async () => {
+      await storageA.close();
+      await storageB.close();
+      await a.destroy();
+      await b.destroy();
+      await cleanup();
+    },
+  };
+}
+
 const storages: [string, () => Promise<Storage>][] = [
   [
     'in memory',
@@ -45,31 +67,9 @@ const storages: [string, () => Promise<Storage>][] = [
     'TypeORM on sqlite (two connections to one file)',
     async () => {
       const directory = mkdtempSync(join(tmpdir(), 'oauth-attempts-'));
-      const open = async (synchronize: boolean) => {
-        const dataSource = new DataSource({
-          type: 'sqlite',
-          database: join(directory, 'db.sqlite'),
-          entities: OAUTH_ENTITIES,
-          synchronize,
-          enableWAL: true,
-          busyTimeout: 10_000,
-        });
-        return dataSource.initialize();
-      };
-      const a = await open(true);
-      const b = await open(false);
-      const [storageA, storageB] = [await TypeOrmStorageConnection.open(a), await TypeOrmStorageConnection.open(b)];
-      return {
-        first: new TypeOrmAttemptCounterRepository(storageA),
-        second: new TypeOrmAttemptCounterRepository(storageB),
-        close: async () => {
-          await storageA.close();
-          await storageB.close();
-          await a.destroy();
-          await b.destroy();
-          rmSync(directory, { recursive: true, force: true });
-        },
-      };
+      return openPair({ type: 'sqlite', database: join(directory, 'db.sqlite'), enableWAL: true, busyTimeout: 10_000 }, async () =>
+        rmSync(directory, { recursive: true, force: true }),
+      );
     },
   ],
 ];
@@ -79,32 +79,10 @@ if (POSTGRES_URL) {
     'TypeORM on PostgreSQL (two pools on one database)',
     async () => {
       const schema = `unit_${randomBytes(6).toString('hex')}`;
-      const open = async (synchronize: boolean) =>
-        new DataSource({
-          type: 'postgres',
-          url: POSTGRES_URL,
-          schema,
-          entities: OAUTH_ENTITIES,
-          synchronize,
-          extra: { options: `-c search_path=${schema}` },
-        }).initialize();
-      const admin = await new DataSource({ type: 'postgres', url: POSTGRES_URL }).initialize();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const a = await open(true);
-      const b = await open(false);
-      const [storageA, storageB] = [await TypeOrmStorageConnection.open(a), await TypeOrmStorageConnection.open(b)];
-      return {
-        first: new TypeOrmAttemptCounterRepository(storageA),
-        second: new TypeOrmAttemptCounterRepository(storageB),
-        close: async () => {
-          await storageA.close();
-          await storageB.close();
-          await a.destroy();
-          await b.destroy();
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.destroy();
-        },
-      };
+      await withClient(POSTGRES_URL, (client) => client.query(`CREATE SCHEMA ${schema}`));
+      return openPair({ type: 'postgres', url: POSTGRES_URL, schema, extra: { options: `-c search_path=${schema}` } }, () =>
+        withClient(POSTGRES_URL, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)),
+      );
     },
   ]);
 } else {

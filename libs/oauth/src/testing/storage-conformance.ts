@@ -89,8 +89,10 @@ export async function openOAuthStorage(storage: DynamicModule, imports: ModuleMe
   };
 }
 
-const NOW = new Date('2030-05-06T07:08:09.123Z');
-const later = (ms: number) => new Date(NOW.getTime() + ms);
+// The records the cases store, built at a fixed instant. Exported for the storage implementations' own specs
+// (not from the testing entry: hosts build records of their own).
+export const NOW = new Date('2030-05-06T07:08:09.123Z');
+export const later = (ms: number) => new Date(NOW.getTime() + ms);
 const HOUR = 3_600_000;
 
 function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
@@ -105,7 +107,7 @@ function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
   };
 }
 
-function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
+export function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
   return {
     id: randomUUID(),
     clientId: 'web',
@@ -119,11 +121,11 @@ function newGrant(overrides: Partial<OAuthGrant> = {}): OAuthGrant {
   };
 }
 
-function newAccessToken(grantId: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
+export function newAccessToken(grantId: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
   return { digest: digestToken(generateOpaqueToken()), grantId, scope: ['read', 'write'], expiresAt: later(HOUR), createdAt: NOW, ...overrides };
 }
 
-function newRefreshToken(grantId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+export function newRefreshToken(grantId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
   return {
     digest: digestToken(generateOpaqueToken()),
     grantId,
@@ -137,7 +139,7 @@ function newRefreshToken(grantId: string, overrides: Partial<RefreshTokenRecord>
   };
 }
 
-function successorOf(parent: RefreshTokenRecord, at = later(60_000)): RotationSuccessor {
+export function successorOf(parent: RefreshTokenRecord, at = later(60_000)): RotationSuccessor {
   return {
     refreshToken: newRefreshToken(parent.grantId, { parentDigest: parent.digest, createdAt: at, expiresAt: new Date(at.getTime() + 24 * HOUR) }),
     accessToken: newAccessToken(parent.grantId, { scope: ['read'], createdAt: at, expiresAt: new Date(at.getTime() + HOUR) }),

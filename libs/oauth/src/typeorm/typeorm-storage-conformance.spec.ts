@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { withClient } from '../../../../test/support/test-database';
 import { describeOAuthStorageConformance, openOAuthStorage, type OAuthStorageUnderTest } from '../testing/storage-conformance';
 import { OAUTH_ENTITIES } from './entities';
 import { OAUTH_MIGRATIONS } from './migrations';
@@ -24,11 +24,11 @@ const postgresUrl = process.env.TEST_POSTGRES_URL;
 if (postgresUrl) {
   describeOAuthStorageConformance({ describe, it }, 'TypeORM on PostgreSQL', async () => {
     const name = `conformance_${randomBytes(6).toString('hex')}`;
-    await onPostgres(postgresUrl, `CREATE SCHEMA ${name}`);
+    await withClient(postgresUrl, (client) => client.query(`CREATE SCHEMA ${name}`));
     const storage = await openOAuthStorage(OAuthTypeOrmModule.forFeature(), [
       TypeOrmModule.forRoot({ type: 'postgres', url: postgresUrl, schema: name, ...schema }),
     ]);
-    return withCleanup(storage, () => onPostgres(postgresUrl, `DROP SCHEMA ${name} CASCADE`));
+    return withCleanup(storage, () => withClient(postgresUrl, (client) => client.query(`DROP SCHEMA ${name} CASCADE`)));
   });
 } else {
   describe('TypeORM on PostgreSQL: OAuth storage conformance', () => {
@@ -36,16 +36,6 @@ if (postgresUrl) {
   });
 }
 
-function withCleanup(storage: OAuthStorageUnderTest, cleanup: () => Promise<void>): OAuthStorageUnderTest {
+function withCleanup(storage: OAuthStorageUnderTest, cleanup: () => Promise<unknown>): OAuthStorageUnderTest {
   return { ...storage, close: () => storage.close().finally(cleanup) };
-}
-
-async function onPostgres(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

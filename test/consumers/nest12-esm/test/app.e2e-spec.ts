@@ -1,8 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { BearerGuard, ClientRepository, hashRandomSecret, OAuthModule } from '@nest-oauth/server';
+import { BearerGuard, ClientRepository, OAuthModule } from '@nest-oauth/server';
 import { InMemoryOAuthStore, OAuthTestingModule, OAuthTestingTokens } from '@nest-oauth/server/testing';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
+import { listClients, registerClient, removeClient, rotateClientSecret } from '../src/clients/register-client.js';
 import { createApp } from '../src/create-app.js';
 import { UsersService } from '../src/users/users.service.js';
 
@@ -16,20 +17,16 @@ interface TokenResponse {
 describe('the app, on the TypeORM storage, over HTTP', () => {
   let app: NestExpressApplication;
   let url: string;
+  /** The shop client's secret, as the README's client administration hands it over. */
+  let secret: string;
 
   beforeAll(async () => {
     app = await createApp({ logger: false });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
-    // The client registration the README describes, through the main entry's ClientRepository.
-    await app.get(ClientRepository).create({
-      id: 'shop',
-      secretHash: hashRandomSecret('shop-secret'),
-      name: 'Shop',
-      grants: ['password', 'refresh_token'],
-      scopes: ['orders:read', 'orders:write'],
-      defaultScopes: ['orders:read'],
-    });
+    const generated = await registerClient(app);
+    expect(generated).toEqual(expect.any(String));
+    secret = generated!;
     await app.get(UsersService).register('ada', 'lovelace');
   });
 
@@ -40,10 +37,16 @@ describe('the app, on the TypeORM storage, over HTTP', () => {
   async function token(form: Record<string, string>): Promise<Response> {
     return fetch(`${url}/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('shop:shop-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`shop:${encodeURIComponent(secret)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams(form),
     });
   }
+
+  const signIn = async (scope = 'orders:read') =>
+    (await (await token({ grant_type: 'password', username: 'ada', password: 'lovelace', scope })).json()) as TokenResponse;
 
   const orders = (accessToken?: string) => fetch(`${url}/orders`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
 
@@ -70,7 +73,7 @@ describe('the app, on the TypeORM storage, over HTTP', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="oauth"');
 
-    const writer = (await (await token({ grant_type: 'password', username: 'ada', password: 'lovelace', scope: 'orders:write' })).json()) as TokenResponse;
+    const writer = await signIn('orders:write');
     const forbidden = await orders(writer.access_token);
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { error: string }).error).toBe('insufficient_scope');
@@ -79,6 +82,38 @@ describe('the app, on the TypeORM storage, over HTTP', () => {
   it('serves @Public() routes without a token', async () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
+  });
+
+  it('registers the client once: a second run updates it and hands out no new secret', async () => {
+    expect(await registerClient(app)).toBeNull();
+    expect(await listClients(app)).toEqual([
+      { id: 'shop', name: 'Shop', grants: ['password', 'refresh_token'], scopes: ['orders:read', 'orders:write'], defaultScopes: ['orders:read'] },
+    ]);
+    expect((await token({ grant_type: 'password', username: 'ada', password: 'lovelace' })).status).toBe(200);
+  });
+
+  it("rotates the client's secret: the old secret and the tokens issued so far stop working", async () => {
+    const before = await signIn();
+    const next = await rotateClientSecret(app);
+    expect(next).toEqual(expect.any(String));
+
+    const withOldSecret = await token({ grant_type: 'password', username: 'ada', password: 'lovelace' });
+    expect(withOldSecret.status).toBe(401);
+    expect(((await withOldSecret.json()) as { error: string }).error).toBe('invalid_client');
+    expect((await orders(before.access_token)).status).toBe(401);
+
+    secret = next!;
+    const after = await signIn();
+    expect((await orders(after.access_token)).status).toBe(200);
+    expect((await token({ grant_type: 'refresh_token', refresh_token: before.refresh_token })).status).toBe(400);
+  });
+
+  it('removes the client: its tokens stop working and it no longer authenticates', async () => {
+    const last = await signIn();
+    expect(await removeClient(app)).toBeGreaterThan(0);
+    expect((await orders(last.access_token)).status).toBe(401);
+    expect((await token({ grant_type: 'password', username: 'ada', password: 'lovelace' })).status).toBe(401);
+    expect(await listClients(app)).toEqual([]);
   });
 });
 
