@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import { controlClock } from './support/clock';
 import { startAppProcess, type AppProcess } from './support/app-process';
+import { runCliProcess } from './support/cli-process';
 import { DEMO, basicAuth, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
-
-/** The admin CLI as built by the suite's global set-up (`npm run cli` runs the same file). */
-const CLI_MAIN = join(__dirname, '../dist/apps/api/apps/api/src/cli/main.js');
 
 /**
  * The validated access-token cache, on by default: an instance remembers the access tokens it validated, and
@@ -43,22 +39,8 @@ describe('validated access-token cache (default configuration)', () => {
     return body as { access_token: string; refresh_token: string };
   }
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [CLI_MAIN, ...args], {
-        env: { PATH: process.env.PATH ?? '', ...t.database.env, PASSWORD_HASH_COST: '10' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
-  }
   async function ok(args: string[]): Promise<string> {
-    const run = await cli(args);
+    const run = await runCliProcess(args, t.database.env);
     expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
     return run.stdout;
   }
