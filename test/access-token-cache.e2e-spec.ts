@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { controlClock } from './support/clock';
 import { startAppProcess, type AppProcess } from './support/app-process';
 import { runCliProcess } from './support/cli-process';
 import { DEMO, basicAuth, expectOAuthError, passwordGrant, refreshGrant, startTestApp, type TestApp } from './support/test-app';
@@ -67,17 +66,10 @@ describe('validated access-token cache (default configuration)', () => {
     expectOAuthError(await me(http, second.access_token), 401, 'invalid_token');
   });
 
-  it('refuses a token revoked through another instance at once, within the cache lifetime', async () => {
+  it('refuses a token revoked through another instance at once, well within the cache lifetime', async () => {
     const tokens = await cachedLogin();
     expect((await revoke(other.baseUrl, tokens.access_token)).status).toBe(200);
     expectOAuthError(await me(http, tokens.access_token), 401, 'invalid_token');
-    // No lifetime passes here, and none needs to: the clock is not the mechanism.
-    const clock = controlClock();
-    try {
-      expectOAuthError(await me(http, tokens.access_token), 401, 'invalid_token');
-    } finally {
-      clock.restore();
-    }
   });
 
   it('under a burst of /me on this instance, every request sent after another instance answered the revocation is refused', async () => {
