@@ -67,11 +67,11 @@ describe('the reference app', () => {
     );
   });
 
-  it('runs on Express unless HTTP_ADAPTER says fastify, and refuses any other platform', async () => {
-    expect(loadAppConfig({}).httpAdapter).toBe('express');
-    expect(loadAppConfig({ HTTP_ADAPTER: 'fastify' }).httpAdapter).toBe('fastify');
+  it('runs on Fastify unless HTTP_ADAPTER says express, and refuses any other platform', async () => {
+    expect(loadAppConfig({}).httpAdapter).toBe('fastify');
+    expect(loadAppConfig({ HTTP_ADAPTER: 'express' }).httpAdapter).toBe('express');
     expect(() => loadAppConfig({ HTTP_ADAPTER: 'koa' })).toThrow(/HTTP_ADAPTER must be one of express, fastify, got "koa"/);
-    // The suite itself runs on the platform TEST_HTTP_ADAPTER names (npm run test:e2e:fastify), not silently on Express.
+    // The suite itself runs on the platform TEST_HTTP_ADAPTER names (npm run test:e2e:fastify), not silently on the default.
     const t = await startTestApp();
     try {
       expect(t.app.getHttpAdapter().getType()).toBe(TEST_HTTP_ADAPTER);

@@ -268,7 +268,8 @@ describe('no secret reaches the logs', () => {
   it('captured pino’s request lines too, so the check below covers them', () => {
     const requestLines = entries.filter((e) => e.source === 'stdout' && e.text.includes('"msg":"request completed"'));
     expect(requestLines.length).toBeGreaterThanOrEqual(15);
-    expect(requestLines.filter((e) => e.text.includes('"authorization":"[Redacted]"')).length).toBeGreaterThanOrEqual(10);
+    // Request lines leave headers out, so the Authorization header each of these requests carried is not there.
+    expect(requestLines.filter((e) => /"headers"|authorization/i.test(e.text))).toEqual([]);
   });
 
   it('logged no token, secret, password or Authorization header', () => {

@@ -2,10 +2,10 @@
 'use strict';
 
 /**
- * The benchmark's reference limit: a minimal Nest application on the same HTTP adapter as apps/api
- * (@nestjs/platform-express, Nest's default), with one route, `GET /bare`, answering a small JSON object.
- * Plain JavaScript, with Nest's decorators applied as functions, so it needs no build step of its own.
- * `PORT` is the port; it listens on 127.0.0.1 only.
+ * The benchmark's reference limit: a minimal Nest application on the HTTP adapter the reference app runs
+ * (`HTTP_ADAPTER`: `express` or `fastify`), with one route, `GET /bare`, answering a small JSON object. Plain
+ * JavaScript, with Nest's decorators applied as functions, so it needs no build step of its own. `PORT` is the
+ * port; it listens on 127.0.0.1 only.
  */
 
 require('reflect-metadata');
@@ -24,7 +24,11 @@ class BareModule {}
 Module({ controllers: [BareController] })(BareModule);
 
 async function main() {
-  const app = await NestFactory.create(BareModule, { logger: ['error', 'warn'] });
+  const options = { logger: /** @type {const} */ (['error', 'warn']) };
+  const app =
+    process.env.HTTP_ADAPTER === 'fastify'
+      ? await NestFactory.create(BareModule, new (require('@nestjs/platform-fastify').FastifyAdapter)(), options)
+      : await NestFactory.create(BareModule, options);
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? 3001), '127.0.0.1');
 }

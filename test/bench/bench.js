@@ -5,15 +5,23 @@
 /**
  * `npm run bench`: throughput and latency of the reference app (apps/api) against the limits it runs into.
  *
- * The built app runs as a child process on a fresh temporary sqlite file (and, with BENCH_POSTGRES_URL, once
- * more on a fresh PostgreSQL schema), beside a bare Nest app on the same HTTP adapter (bare-app.js). This
+ * The built app runs as a child process, in its default configuration, on a fresh temporary sqlite file (and,
+ * with BENCH_POSTGRES_URL, once more on a fresh PostgreSQL schema), beside a bare Nest app on the same HTTP
+ * adapter (bare-app.js), the peer (peer-app.js: @node-oauth/oauth2-server, the library Node teams pick, on
+ * Express with its documented in-memory model), and four copies of the app with two extra routes, one behind
+ * BearerGuard and one without (guard-app.js), on Express and Fastify with opaque and JWT access tokens. This
  * process loads them over 127.0.0.1:
  *
  *   bare                 GET /bare on the bare app, autocannon            (the framework's limit)
  *   me                   GET /me with a Bearer token, autocannon
+ *   peer_me              GET /me on the peer, behind its authenticate(), autocannon
  *   bare_fetch           GET /bare, the fetch loop the refresh grant uses (refresh's like-for-like limit)
  *   refresh              refresh_token grant, N workers each chaining its own newest refresh token
+ *   peer_refresh         the same loop on the peer (which also issues a new refresh token on every use)
  *   client_credentials   client_credentials grant, autocannon
+ *   peer_client_credentials  the same on the peer
+ *   guard_A_F_open       GET /bench/open on the guard app of adapter A and token format F, autocannon
+ *   guard_A_F_guarded    GET /bench/guarded there, with a Bearer token (the guard's own cost, side by side)
  *   hash_verify          verifySecret() on the demo user's stored scrypt hash, N at a time, in this process
  *   password             password grant, autocannon                      (bounded by hash_verify)
  *   me_1k / me_1M        GET /me on apps whose database holds 1,000 / 1,000,000 seeded live grants,
@@ -42,7 +50,7 @@ const { execFileSync } = require('node:child_process');
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { dirname, join, relative } = require('node:path');
-const { DEMO, REPO, apiEnv, baseEnv, createServiceClient, loadVerifySecret, prepareBuild, startApi } = require('./lib/app');
+const { DEMO, REPO, apiEnv, baseEnv, createServiceClient, defaultAdapter, loadVerifySecret, prepareBuild, startApi } = require('./lib/app');
 const { countRows, createPostgresDatabase, createSqliteDatabase, storedPasswordHash } = require('./lib/database');
 const { basicAuth, passwordGrant, runAutocannon, runFetchGetLoop, runHashVerifyLoop, runRefreshLoop } = require('./lib/load');
 const { MemorySampler, readMachineBusyMs, readProc, startServer, stopAllChildren, waitUntilIdle } = require('./lib/processes');
@@ -153,18 +161,19 @@ async function runSuite(kind, config, built, sampler) {
     cleanups.push(() => db.drop());
     return db;
   };
-  /** @param {string} label @param {BenchDatabase} db */
-  const api = async (label, db) => {
-    const server = await startApi({ label: `${kind}:${label}`, built, databaseEnv: db.env, passwordHashCost, cwd: workDir });
+  /** @param {string} label @param {BenchDatabase} db @param {{ script?: string; env?: Record<string, string> }} [variant] */
+  const api = async (label, db, variant = {}) => {
+    const server = await startApi({ label: `${kind}:${label}`, built, databaseEnv: db.env, passwordHashCost, cwd: workDir, ...variant });
     sampler.watch(server.label, server.pid);
     return server;
   };
 
-  log(`[${kind}] starting the bare Nest app and the reference app (PASSWORD_HASH_COST=${passwordHashCost})`);
+  const adapter = defaultAdapter(built);
+  log(`[${kind}] starting the bare Nest app (${adapter}) and the reference app (PASSWORD_HASH_COST=${passwordHashCost})`);
   const bare = await startServer({
     label: `${kind}:bare`,
     script: join(__dirname, 'bare-app.js'),
-    env: baseEnv(built),
+    env: { ...baseEnv(built), HTTP_ADAPTER: adapter },
     cwd: workDir,
     readyPath: '/bare',
     logFile: join(workDir, 'bare.log'),
@@ -173,6 +182,30 @@ async function runSuite(kind, config, built, sampler) {
   const mainDb = await newDatabase('main');
   const main = await api('main', mainDb);
   const serviceSecret = await createServiceClient({ built, databaseEnv: mainDb.env, passwordHashCost, cwd: workDir, id: 'bench_service' });
+
+  log(`[${kind}] starting the peer (@node-oauth/oauth2-server, in-memory model) and the guard apps`);
+  const peer = await startServer({
+    label: `${kind}:peer`,
+    script: join(__dirname, 'peer-app.js'),
+    env: { ...baseEnv(built), PEER_SERVICE_SECRET: serviceSecret },
+    cwd: workDir,
+    readyPath: '/health',
+    logFile: join(workDir, 'peer.log'),
+  });
+  sampler.watch(peer.label, peer.pid);
+  /** @type {{ label: string; server: Server }[]} */
+  const guardApps = [];
+  for (const guardAdapter of /** @type {const} */ (['express', 'fastify'])) {
+    for (const format of /** @type {const} */ (['opaque', 'jwt'])) {
+      const label = `guard_${guardAdapter}_${format}`;
+      const jwt = format === 'jwt' ? { OAUTH_ACCESS_TOKEN_FORMAT: 'jwt', OAUTH_JWT_KEY_FILE: join(workDir, `${label}-keys.json`) } : {};
+      const server = await api(label, await newDatabase(label), {
+        script: join(__dirname, 'guard-app.js'),
+        env: { HTTP_ADAPTER: guardAdapter, ...jwt },
+      });
+      guardApps.push({ label, server });
+    }
+  }
 
   /** @type {{ label: string; grants: number; db: BenchDatabase; server: Server; seedSeconds: number }[]} */
   const growth = [];
@@ -204,7 +237,9 @@ async function runSuite(kind, config, built, sampler) {
   };
   log(`[${kind}] logging in: ${connections + 1} password grants per app`);
   const mainTokens = await tokensFor(main);
+  const peerTokens = await tokensFor(peer);
   const growthTokens = await Promise.all(growth.map((entry) => tokensFor(entry.server)));
+  const guardBearers = await Promise.all(guardApps.map(async (entry) => (await login(entry.server)).access_token));
 
   const verifySecret = loadVerifySecret(built);
   const storedHash = await storedPasswordHash(mainDb, DEMO.username);
@@ -229,6 +264,7 @@ async function runSuite(kind, config, built, sampler) {
       run: (seconds) => runAutocannon({ url: `${bare.baseUrl}/bare`, connections, seconds }),
     },
     { name: 'me', what: 'GET /me, Bearer token (autocannon)', servers: [main], run: me(main, mainTokens.bearer) },
+    { name: 'peer_me', what: 'GET /me on the peer, Bearer token (autocannon)', servers: [peer], run: me(peer, peerTokens.bearer) },
     {
       name: 'bare_fetch',
       what: 'GET /bare, bare Nest app (fetch loop)',
@@ -236,6 +272,7 @@ async function runSuite(kind, config, built, sampler) {
       run: (seconds) => runFetchGetLoop({ url: `${bare.baseUrl}/bare`, workers: connections, seconds }),
     },
     { name: 'refresh', what: 'refresh_token grant, chained (fetch loop)', servers: [main], run: refresh(main, mainTokens.chains) },
+    { name: 'peer_refresh', what: 'refresh_token grant on the peer, chained (fetch loop)', servers: [peer], run: refresh(peer, peerTokens.chains) },
     {
       name: 'client_credentials',
       what: 'client_credentials grant (autocannon)',
@@ -243,6 +280,20 @@ async function runSuite(kind, config, built, sampler) {
       run: (seconds) =>
         runAutocannon({
           url: `${main.baseUrl}/oauth/token`,
+          connections,
+          seconds,
+          method: 'POST',
+          headers: { ...form, authorization: basicAuth('bench_service', serviceSecret) },
+          body: 'grant_type=client_credentials&scope=read',
+        }),
+    },
+    {
+      name: 'peer_client_credentials',
+      what: 'client_credentials grant on the peer (autocannon)',
+      servers: [peer],
+      run: (seconds) =>
+        runAutocannon({
+          url: `${peer.baseUrl}/oauth/token`,
           connections,
           seconds,
           method: 'POST',
@@ -275,6 +326,17 @@ async function runSuite(kind, config, built, sampler) {
         }),
     },
   ];
+  guardApps.forEach((entry, index) => {
+    // The same header on both routes, so that the requests (and their log lines) differ only by the guard.
+    const headers = { authorization: `Bearer ${guardBearers[index]}` };
+    for (const route of ['open', 'guarded'])
+      targets.push({
+        name: `${entry.label}_${route}`,
+        what: `GET /bench/${route}, ${entry.label.replace(/^guard_/, '').replace('_', ', ')} (autocannon)`,
+        servers: [entry.server],
+        run: (seconds) => runAutocannon({ url: `${entry.server.baseUrl}/bench/${route}`, connections, seconds, headers }),
+      });
+  });
   growth.forEach((entry, index) =>
     targets.push({
       name: `me_${entry.label}`,
@@ -292,7 +354,7 @@ async function runSuite(kind, config, built, sampler) {
     }),
   );
 
-  const allServers = () => [bare, main, ...growth.map((entry) => entry.server)];
+  const allServers = () => [bare, main, peer, ...guardApps.map((entry) => entry.server), ...growth.map((entry) => entry.server)];
 
   /** @param {Target} target @param {number} seconds */
   const measure = async (target, seconds) => {
@@ -372,10 +434,12 @@ async function runSuite(kind, config, built, sampler) {
       targets.map((target) => target.name),
       measurements,
     ),
+    adapter,
     ratios: ratios(
       measurements,
       config.rounds,
       growth.map((entry) => entry.label),
+      guardApps.map((entry) => entry.label),
     ),
     memory,
     ...(smallApp && largeApp
@@ -430,11 +494,25 @@ function summarize(names, measurements) {
  * time per request the other way round (denominator's ÷ numerator's): the throughput ratio the two would show
  * with the same CPU to spend, which other tenants of a shared machine disturb far less than requests/s.
  * @param {string[]} growth the growth labels, smaller first
+ * @param {string[]} guards the guard apps' labels
  * @returns {[string, string, string, Field][]}
  */
-function comparedPairs(growth) {
+function comparedPairs(growth, guards) {
   /** @type {[string, string, string, Field][]} */
   const pairs = [
+    ['/me ÷ peer /me', 'me', 'peer_me', 'rps'],
+    ['refresh ÷ peer refresh (same fetch loop)', 'refresh', 'peer_refresh', 'rps'],
+    ['client_credentials ÷ peer client_credentials', 'client_credentials', 'peer_client_credentials', 'rps'],
+    ['/me ÷ peer /me, by CPU per request', 'me', 'peer_me', 'cpu'],
+    ['refresh ÷ peer refresh, by CPU per request', 'refresh', 'peer_refresh', 'cpu'],
+    ['client_credentials ÷ peer, by CPU per request', 'client_credentials', 'peer_client_credentials', 'cpu'],
+    ...guards.flatMap((label) => {
+      const name = label.replace(/^guard_/, '').replace('_', ' ');
+      return /** @type {[string, string, string, Field][]} */ ([
+        [`guard overhead, ${name}: guarded ÷ open`, `${label}_guarded`, `${label}_open`, 'rps'],
+        [`guard overhead, ${name}: guarded ÷ open, by CPU per request`, `${label}_guarded`, `${label}_open`, 'cpu'],
+      ]);
+    }),
     ['/me ÷ bare', 'me', 'bare', 'rps'],
     ['refresh ÷ bare (same fetch loop)', 'refresh', 'bare_fetch', 'rps'],
     ['refresh ÷ bare (autocannon)', 'refresh', 'bare', 'rps'],
@@ -461,12 +539,12 @@ function comparedPairs(growth) {
 
 /**
  * Each ratio per round (both sides measured in the same round), then the median over rounds.
- * @param {any[]} measurements @param {number} rounds @param {string[]} growth
+ * @param {any[]} measurements @param {number} rounds @param {string[]} growth @param {string[]} guards
  */
-function ratios(measurements, rounds, growth) {
+function ratios(measurements, rounds, growth, guards) {
   /** @type {Record<string, { median: number; min: number; max: number }>} */
   const out = {};
-  for (const [label, numerator, denominator, field] of comparedPairs(growth)) {
+  for (const [label, numerator, denominator, field] of comparedPairs(growth, guards)) {
     /** @type {number[]} */
     const perRound = [];
     for (let roundIndex = 1; roundIndex <= rounds; roundIndex++) {
@@ -487,7 +565,7 @@ function ratios(measurements, rounds, growth) {
 /** @param {any} suite */
 function printSuite(suite) {
   const lines = [];
-  lines.push(`\n### ${suite.database}\n`);
+  lines.push(`\n### ${suite.database} (reference app and bare app on ${suite.adapter})\n`);
   lines.push('| target | what | req/s (median) | min – max | p50 ms | p99 ms | CPU ms/req | server cores | other load (cores) | failed |');
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, s] of Object.entries(suite.summary)) {

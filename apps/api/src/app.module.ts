@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 import { ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -20,8 +22,11 @@ import { UsersModule } from './users/users.module';
 /** The reference deployment: the OAuth module on TypeORM + sqlite, serving the seed API's `/me`. */
 @Module({})
 export class AppModule {
-  /** `logging: false` leaves pino out (no request logs, no `x-request-id`): for tests that silence the app. */
-  static forRoot(config: AppConfig, { logging = true }: { logging?: boolean } = {}): DynamicModule {
+  /**
+   * `logging: false` leaves pino out (no request logs, no `x-request-id`): for tests that silence the app.
+   * `imports` adds modules of the caller's (the benchmark's routes that measure the guard's own cost).
+   */
+  static forRoot(config: AppConfig, { logging = true, imports = [] }: { logging?: boolean; imports?: ModuleImport[] } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -50,6 +55,7 @@ export class AppModule {
           // Global so that PasswordHasher, in UsersModule, gets the module's HashLimiter: one limiter for every hash.
           isGlobal: true,
         }),
+        ...imports,
       ],
       controllers: [MeController, HealthController],
       providers: [DemoSeedService, { provide: APP_FILTER, useClass: RouteNotFoundFilter }],

@@ -20,12 +20,18 @@ const BODY_LIMIT_BYTES = 16 * 1024;
  * picks the platform (see `AppConfig.httpAdapter`); on Fastify, call `getHttpAdapter().getInstance().ready()` after
  * `init()` before handing `getHttpServer()` to anything but `listen()`.
  */
-export async function createApp(config: AppConfig, options: { logger?: LoggerService | LogLevel[] | false } = {}): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  {
+    imports,
+    ...options
+  }: { logger?: LoggerService | LogLevel[] | false; imports?: NonNullable<Parameters<typeof AppModule.forRoot>[1]>['imports'] } = {},
+): Promise<INestApplication> {
   // Only form bodies are parsed: no route of this API takes JSON, and the token endpoint must refuse it
   // (RFC 6749 §3.2). extended: false keeps "a[b]=c" a plain parameter name instead of a nested object.
   // No logger given: JSON logs through pino (Nest's start-up lines wait for it). `logger: false` turns pino off
   // too; a logger of the caller's gets Nest's logs while pino still writes the request lines.
-  const module = AppModule.forRoot(config, { logging: options.logger !== false });
+  const module = AppModule.forRoot(config, { logging: options.logger !== false, imports });
   const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, ...options };
   let app: INestApplication;
   if (config.httpAdapter === 'fastify') {

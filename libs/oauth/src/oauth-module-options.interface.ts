@@ -97,11 +97,11 @@ export interface OAuthModuleOptions {
   accessTokenFormat?: 'opaque' | 'jwt';
   /**
    * Seconds for which an instance remembers an opaque access token it has validated, so that repeated calls with
-   * it skip the database read. A revocation made through this instance (RFC 7009, refresh-token reuse, or a
-   * host's call to `AccessTokenCache.clear()` after revoking grants itself) takes effect at once; one made
-   * through another instance or process takes effect here within this many seconds. `0` reads storage on every
-   * call, so every revocation takes effect everywhere at once.
-   * @default 0
+   * it read the storage's revocation mark (one small read, shared by concurrent requests) instead of the token.
+   * Revocations still take effect at once on every instance, whichever instance or process made them: each
+   * advances the mark, and no request answers from the cache without a read of the mark begun after it arrived
+   * (see `AccessTokenCache`). `0` reads the token on every call.
+   * @default 300
    */
   accessTokenCacheSeconds?: number;
   /**

@@ -20,7 +20,7 @@ const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
   clientLockSeconds: 300,
   tokenRateLimit: 600,
   refreshTokenReuseGraceSeconds: 0,
-  accessTokenCacheSeconds: 0,
+  accessTokenCacheSeconds: 300,
   accessTokenFormat: 'opaque',
   jwt: undefined,
   hashQueueMax: 16,

@@ -4,9 +4,11 @@
 /**
  * The reference app as the benchmark runs it: the output of `nest build api` (copied aside first, see
  * `prepareBuild`), started as a child process on a database of its own, with the token rate limit and the
- * login lockout off, as a load test from one address needs.
+ * login lockout off, as a load test from one address needs, and a hash queue long enough for every connection
+ * of the password grant's load to wait in it (the default, 16, answers the rest 503 at once).
  */
 
+const { execFileSync } = require('node:child_process');
 const { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { delimiter, join, relative } = require('node:path');
@@ -115,7 +117,18 @@ function baseEnv(built) {
   /** @type {Record<string, string | undefined>} */
   const env = { ...process.env, ...built.env };
   // NODE_ENV=production would skip the demo seed; the rest is set per process; NODE_OPTIONS could add an inspector.
-  for (const name of ['NODE_ENV', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DB_MIGRATE', 'NODE_OPTIONS']) delete env[name];
+  // HTTP_ADAPTER and the token format are the app's defaults unless a target sets them.
+  for (const name of [
+    'NODE_ENV',
+    'PORT',
+    'DATABASE_URL',
+    'DATABASE_SCHEMA',
+    'DB_MIGRATE',
+    'NODE_OPTIONS',
+    'HTTP_ADAPTER',
+    'OAUTH_ACCESS_TOKEN_FORMAT',
+  ])
+    delete env[name];
   return env;
 }
 
@@ -127,24 +140,34 @@ function apiEnv(built, databaseEnv, { passwordHashCost }) {
     ...baseEnv(built),
     ...databaseEnv,
     PASSWORD_HASH_COST: String(passwordHashCost),
-    // The adapter of the bare app (bare-app.js), whatever the shell says.
-    HTTP_ADAPTER: 'express',
     OAUTH_TOKEN_RATE_LIMIT: '0',
     OAUTH_LOGIN_MAX_FAILURES: '0',
+    OAUTH_HASH_QUEUE_MAX: '256',
+    OAUTH_HASH_QUEUE_TIMEOUT_MS: '120000',
   };
+}
+
+/** The HTTP adapter the built app runs when HTTP_ADAPTER is not set. @param {Build} built @returns {'express' | 'fastify'} */
+function defaultAdapter(built) {
+  // In a child process: the build resolves its packages through NODE_PATH (see prepareBuild).
+  const script = `console.log(require(${JSON.stringify(join(built.root, 'apps/api/src/config/app-config.js'))}).loadAppConfig({}).httpAdapter)`;
+  const adapter = execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, ...built.env }, encoding: 'utf8' }).trim();
+  if (adapter !== 'express' && adapter !== 'fastify') throw new Error(`the app's default HTTP adapter is "${adapter}"`);
+  return adapter;
 }
 
 /**
  * Starts the built app on `databaseEnv`'s database and waits for GET /health. Its output goes to LABEL.log in `cwd`.
- * @param {{ label: string; built: Build; databaseEnv: Record<string, string>; passwordHashCost: number; cwd: string; nodeArgs?: string[] }} options
+ * `script` replaces main.js (guard-app.js runs the same app with two more routes); `env` adds settings.
+ * @param {{ label: string; built: Build; databaseEnv: Record<string, string>; passwordHashCost: number; cwd: string; nodeArgs?: string[]; script?: string; env?: Record<string, string> }} options
  */
-function startApi({ label, built, databaseEnv, passwordHashCost, cwd, nodeArgs = [] }) {
+function startApi({ label, built, databaseEnv, passwordHashCost, cwd, nodeArgs = [], script = built.main, env = {} }) {
   const logFile = join(cwd, `${label.replace(/[^A-Za-z0-9_-]/g, '_')}.log`);
   return startServer({
     label,
-    script: built.main,
+    script,
     nodeArgs,
-    env: apiEnv(built, databaseEnv, { passwordHashCost }),
+    env: { ...apiEnv(built, databaseEnv, { passwordHashCost }), BUILD_ROOT: built.root, ...env },
     cwd,
     readyPath: '/health',
     logFile,
@@ -167,4 +190,4 @@ async function createServiceClient({ built, databaseEnv, passwordHashCost, cwd, 
   return secret;
 }
 
-module.exports = { REPO, DEMO, prepareBuild, loadVerifySecret, baseEnv, apiEnv, startApi, createServiceClient };
+module.exports = { REPO, DEMO, prepareBuild, loadVerifySecret, baseEnv, apiEnv, defaultAdapter, startApi, createServiceClient };

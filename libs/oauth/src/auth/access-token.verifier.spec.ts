@@ -1,7 +1,7 @@
 import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import type { OAuthGrant } from '../repositories/grant.repository';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
-import { InMemoryAccessTokenRepository } from '../testing/in-memory.repositories';
+import { InMemoryAccessTokenRepository, InMemoryGrantRepository } from '../testing/in-memory.repositories';
 import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
 import { resolveOAuthOptions } from '../oauth-options';
 import { AccessTokenCache } from './access-token-cache';
@@ -17,8 +17,10 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
 
   beforeEach(() => {
     store = new InMemoryOAuthStore();
-    const options = resolveOAuthOptions();
-    verifier = new AccessTokenVerifier(new InMemoryAccessTokenRepository(store), new JwtAccessTokenService(options), new AccessTokenCache(options));
+    // No cache: every check reads storage, so a change written straight into the store shows at once.
+    const options = resolveOAuthOptions({ accessTokenCacheSeconds: 0 });
+    const repository = new InMemoryAccessTokenRepository(store);
+    verifier = new AccessTokenVerifier(repository, new JwtAccessTokenService(options), new AccessTokenCache(options, repository));
     grant = {
       id: 'grant-1',
       clientId: 'web',
@@ -78,11 +80,12 @@ describe('AccessTokenVerifier (RFC 6750 §3.1 invalid_token)', () => {
   });
 });
 
-describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
+describe('AccessTokenVerifier with the access-token cache (the default)', () => {
   const issuedAt = new Date('2030-01-01T00:00:00.000Z');
   const expiresAt = new Date('2030-01-01T01:00:00.000Z');
   let store: InMemoryOAuthStore;
   let repository: InMemoryAccessTokenRepository;
+  let grants: InMemoryGrantRepository;
   let cache: AccessTokenCache;
   let verifier: AccessTokenVerifier;
   let token: string;
@@ -100,8 +103,9 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
   beforeEach(() => {
     store = new InMemoryOAuthStore();
     repository = new InMemoryAccessTokenRepository(store);
+    grants = new InMemoryGrantRepository(store);
     const options = resolveOAuthOptions({ accessTokenCacheSeconds: 30 });
-    cache = new AccessTokenCache(options);
+    cache = new AccessTokenCache(options, repository);
     verifier = new AccessTokenVerifier(repository, new JwtAccessTokenService(options), cache);
     token = generateOpaqueToken();
     store.grants.set(grant.id, { ...grant });
@@ -116,11 +120,30 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
     expect(reads).toHaveBeenCalledTimes(1);
   });
 
-  it('sees a revocation made elsewhere once the cache lifetime has passed, and at once after clear()', async () => {
+  it('sees every revocation through the repositories at once: each moves the revocation mark', async () => {
+    const other = generateOpaqueToken();
+    store.accessTokens.set(digestToken(other), { digest: digestToken(other), grantId: grant.id, scope: ['read'], expiresAt, createdAt: issuedAt });
+    await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
+    await expect(verifier.verify(other, issuedAt)).resolves.not.toBeNull();
+    await repository.delete(digestToken(other));
+    await expect(verifier.verify(other, issuedAt)).resolves.toBeNull();
+    await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
+
+    for (const revoke of [
+      () => grants.revoke(grant.id, 'test', issuedAt),
+      () => grants.revokeAllForUser(grant.userId!, 'test', issuedAt),
+      () => grants.revokeAllForClient(grant.clientId, 'test', issuedAt),
+    ]) {
+      store.grants.set(grant.id, { ...grant });
+      await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
+      await revoke();
+      await expect(verifier.verify(token, issuedAt)).resolves.toBeNull();
+    }
+  });
+
+  it('serves a change the storage cannot see (written past the repositories) until the lifetime ends, or at once after clear()', async () => {
     await verifier.verify(token, issuedAt);
     store.grants.set(grant.id, { ...grant, revokedAt: issuedAt, revokedReason: 'elsewhere' });
-    // Within the lifetime, the remembered validation stands: the bound the README states across instances.
-    await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
     await expect(verifier.verify(token, new Date(issuedAt.getTime() + 29_999))).resolves.not.toBeNull();
     await expect(verifier.verify(token, new Date(issuedAt.getTime() + 30_000))).resolves.toBeNull();
 
@@ -129,6 +152,40 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
     store.grants.set(grant.id, { ...grant, revokedAt: issuedAt, revokedReason: 'here' });
     cache.clear();
     await expect(verifier.verify(token, issuedAt)).resolves.toBeNull();
+  });
+
+  it('answers a request only after a mark read that began after it arrived, sharing reads between concurrent requests', async () => {
+    await verifier.verify(token, issuedAt);
+    // Mark reads held until released, to see which request waits for which read.
+    const held: (() => void)[] = [];
+    const original = repository.revocationMark.bind(repository);
+    const marks = jest.spyOn(repository, 'revocationMark').mockImplementation(async () => {
+      await new Promise<void>((resolve) => held.push(resolve));
+      return original();
+    });
+    const first = verifier.verify(token, issuedAt);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(marks).toHaveBeenCalledTimes(1);
+    // A revocation commits while that read is out (it may or may not see it); then more requests arrive.
+    await grants.revoke(grant.id, 'test', issuedAt);
+    const late = Array.from({ length: 5 }, () => verifier.verify(token, issuedAt));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(marks).toHaveBeenCalledTimes(1);
+    held.shift()!();
+    await first;
+    // The late requests wait for a second read, begun after they arrived, which all of them share.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(marks).toHaveBeenCalledTimes(2);
+    held.shift()!();
+    expect(await Promise.all(late)).toEqual([null, null, null, null, null]);
+    expect(marks).toHaveBeenCalledTimes(2);
+  });
+
+  it('fails the request, rather than trusting the cache, when the mark cannot be read; the next read recovers', async () => {
+    await verifier.verify(token, issuedAt);
+    jest.spyOn(repository, 'revocationMark').mockRejectedValueOnce(new Error('database unreachable'));
+    await expect(verifier.verify(token, issuedAt)).rejects.toThrow('database unreachable');
+    await expect(verifier.verify(token, issuedAt)).resolves.not.toBeNull();
   });
 
   it('never serves a token past its own expiry, however recently it was validated', async () => {
@@ -177,8 +234,10 @@ describe('AccessTokenVerifier with accessTokenCacheSeconds', () => {
 });
 
 describe('AccessTokenCache', () => {
-  it('is off by default, remembering nothing', () => {
-    const cache = new AccessTokenCache(resolveOAuthOptions());
+  it('is on by default, and off with a lifetime of 0, remembering nothing', () => {
+    const repository = new InMemoryAccessTokenRepository(new InMemoryOAuthStore());
+    expect(new AccessTokenCache(resolveOAuthOptions(), repository).enabled).toBe(true);
+    const cache = new AccessTokenCache(resolveOAuthOptions({ accessTokenCacheSeconds: 0 }), repository);
     const principal = { userId: null, clientId: 'c', scopes: [], grantId: 'g', expiresAt: new Date(Date.now() + 60_000) };
     cache.remember('digest', principal, new Date(), cache.generation);
     expect(cache.enabled).toBe(false);

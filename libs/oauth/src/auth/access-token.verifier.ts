@@ -6,9 +6,9 @@ import { AccessTokenCache } from './access-token-cache';
 import type { OAuthPrincipal } from './oauth-principal.interface';
 
 /**
- * Resolves an access token to its principal: for opaque tokens one indexed read (or a recent validation, with
- * `accessTokenCacheSeconds`), then expiry and the grant's revocation; for JWTs a local signature check and no
- * read at all.
+ * Resolves an access token to its principal: for opaque tokens one indexed read (or a recent validation, see
+ * `AccessTokenCache`), then expiry and the grant's revocation; for JWTs a local signature check and no read at
+ * all.
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -20,10 +20,13 @@ export class AccessTokenVerifier {
 
   /** The principal, or `null` for an unknown, expired or revoked (opaque) token. */
   async verify(token: string, now = new Date()): Promise<OAuthPrincipal | null> {
-    if (this.jwt.enabled) return this.jwt.verify(token);
+    if (this.jwt.enabled) return this.jwt.verify(token, now);
     const digest = digestToken(token);
-    const cached = this.cache.get(digest, now);
-    if (cached) return cached;
+    if (this.cache.enabled) {
+      await this.cache.catchUp();
+      const cached = this.cache.get(digest, now);
+      if (cached) return cached;
+    }
     const generation = this.cache.generation;
     const found = await this.accessTokens.findByDigest(digest);
     if (!found || found.grant.revokedAt || found.token.expiresAt <= now) return null;

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AccessTokenCache } from '../auth/access-token-cache';
+import { Inject, Injectable } from '@nestjs/common';
 import { generateOpaqueToken } from '../crypto/opaque-token';
 import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
@@ -90,8 +89,6 @@ export class OAuthClientAdminService {
     /** Every registered grant type, enabled at the token endpoint or not: what a client may be given. */
     @Inject(OAUTH_REGISTERED_GRANT_TYPES) private readonly grantTypes: readonly string[],
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
-    // Absent in OAuthClientAdminModule, which serves no tokens and so remembers none.
-    @Optional() private readonly accessTokenCache?: AccessTokenCache,
   ) {}
 
   /** Registers a client; `client_exists` when the id is taken. */
@@ -179,10 +176,7 @@ export class OAuthClientAdminService {
   }
 
   private async revokeGrants(clientId: string, reason: string): Promise<number> {
-    const revoked = await this.grants.revokeAllForClient(clientId, reason, new Date());
-    // This instance's validated tokens; other instances' caches expire on their own (`accessTokenCacheSeconds`).
-    if (revoked > 0) this.accessTokenCache?.clear();
-    return revoked;
+    return this.grants.revokeAllForClient(clientId, reason, new Date());
   }
 
   /**

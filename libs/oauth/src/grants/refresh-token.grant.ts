@@ -1,5 +1,4 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AccessTokenCache } from '../auth/access-token-cache';
 import { digestToken } from '../crypto/opaque-token';
 import { OAuthError } from '../errors/oauth.error';
 import { OAuthEvents } from '../events/oauth-events';
@@ -24,7 +23,6 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
     private readonly events: OAuthEvents,
-    private readonly cache: AccessTokenCache,
     @Optional() private readonly userLookup?: UserLookup,
   ) {}
 
@@ -45,7 +43,6 @@ export class RefreshTokenGrant implements GrantHandler {
       // A used token presented again means it leaked, or a client misbehaves; either way the family can no
       // longer be trusted (RFC 9700 §4.14.2).
       await this.grants.revoke(grant.id, 'refresh_token_reuse', now);
-      this.cache.clear();
       this.events.emit({ type: 'refresh_token.reuse_detected', clientId: client.id, userId: grant.userId, grantId: grant.id });
       throw invalidRefreshToken();
     }

@@ -62,3 +62,24 @@ describe('JwtAccessTokenService key rotation', () => {
     await expect(jwt.verify(await jwt.sign({ ...claims(), userId: null }))).resolves.toMatchObject({ userId: null, clientId: 'app' });
   });
 });
+
+describe('JwtAccessTokenService verified-token memory', () => {
+  it('answers a token it verified before from memory until the token expires, and never a tampered copy', async () => {
+    const jwt = await service(await newPrivateKey());
+    const issued = claims();
+    const token = await jwt.sign(issued);
+    const first = await jwt.verify(token);
+    expect(first).toMatchObject({ userId: '7', scopes: ['read'] });
+    expect(Object.isFrozen(first)).toBe(true);
+    // The same principal object, not a second signature check.
+    await expect(jwt.verify(token)).resolves.toBe(first);
+    await expect(jwt.verify(token, new Date(first!.expiresAt.getTime() - 1))).resolves.toBe(first);
+    await expect(jwt.verify(token, first!.expiresAt)).resolves.toBeNull();
+
+    const [header, payload, signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'read admin' })).toString(
+      'base64url',
+    );
+    await expect(jwt.verify(`${header}.${forged}.${signature}`)).resolves.toBeNull();
+  });
+});

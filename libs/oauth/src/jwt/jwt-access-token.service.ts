@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { calculateJwkThumbprint, errors, importJWK, jwtVerify, SignJWT, type JWK, type KeyLike } from 'jose';
 import type { OAuthPrincipal } from '../auth/oauth-principal.interface';
 import { MisconfigurationError } from '../errors/misconfiguration.error';
@@ -8,6 +9,9 @@ import { InjectOAuthOptions } from '../oauth-options';
 
 /** RFC 9068 §2.1: the media type of a JWT access token. */
 const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** Verified tokens remembered at most (a token and its principal: about a kilobyte each). */
+const MAX_VERIFIED = 10_000;
 
 interface VerificationKey {
   kid: string;
@@ -35,6 +39,12 @@ export interface AccessTokenClaims {
 export class JwtAccessTokenService implements OnModuleInit {
   private signingKey: { kid: string; key: KeyLike | Uint8Array; alg: string } | undefined;
   private readonly verificationKeys = new Map<string, VerificationKey>();
+  /**
+   * Tokens whose signature and claims checked out, with their principal. A signature verifies the same every
+   * time, and a JWT is never revoked, so only the expiry is left to check on the next call with the same token:
+   * a resource server's client sends one token many times, and the signature check is most of the guard's cost.
+   */
+  private readonly verified = new LRUCache<string, OAuthPrincipal>({ max: MAX_VERIFIED });
 
   constructor(@InjectOAuthOptions() private readonly options: ResolvedOAuthOptions) {}
 
@@ -81,7 +91,9 @@ export class JwtAccessTokenService implements OnModuleInit {
    * configured (so `alg: none` too), a `typ` other than `at+jwt`, another issuer or audience, an unknown key,
    * and an expired token.
    */
-  async verify(token: string): Promise<OAuthPrincipal | null> {
+  async verify(token: string, now = new Date()): Promise<OAuthPrincipal | null> {
+    const known = this.verified.get(token);
+    if (known) return known.expiresAt > now ? known : null;
     try {
       const { payload } = await jwtVerify(token, async (header) => this.keyFor(header.kid), {
         issuer: this.options.issuer!,
@@ -91,13 +103,15 @@ export class JwtAccessTokenService implements OnModuleInit {
         requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'gid'],
       });
       if (typeof payload.client_id !== 'string' || typeof payload.gid !== 'string') return null;
-      return {
+      const principal: OAuthPrincipal = Object.freeze({
         userId: typeof payload.uid === 'string' ? payload.uid : null,
         clientId: payload.client_id,
-        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        scopes: Object.freeze(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []) as string[],
         grantId: payload.gid,
         expiresAt: new Date(payload.exp! * 1000),
-      };
+      });
+      this.verified.set(token, principal);
+      return principal;
     } catch (error) {
       if (error instanceof errors.JOSEError) return null;
       throw error;

@@ -52,7 +52,10 @@ export abstract class GrantRepository {
    * before it knows which user the credentials belong to.
    */
   abstract userRevocationMark(): Promise<number>;
-  /** Marks the grant revoked; its tokens stop working at once. Revoking twice keeps the first reason. */
+  /**
+   * Marks the grant revoked; its tokens stop working at once. Revoking twice keeps the first reason. This and
+   * the two below advance the revocation mark (`AccessTokenRepository.revocationMark`) in the same transaction.
+   */
   abstract revoke(grantId: string, reason: string, at: Date): Promise<void>;
   /**
    * Revokes every live grant of a user (account disabled, password changed) and, in the same transaction,

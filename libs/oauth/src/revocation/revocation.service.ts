@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenCache } from '../auth/access-token-cache';
 import { OAuthError } from '../errors/oauth.error';
 import { OAuthEvents } from '../events/oauth-events';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
@@ -15,7 +14,6 @@ export class RevocationService {
     private readonly grants: GrantRepository,
     private readonly accessTokens: AccessTokenRepository,
     private readonly events: OAuthEvents,
-    private readonly cache: AccessTokenCache,
   ) {}
 
   async revoke(client: OAuthClient, token: string, hint?: string): Promise<void> {
@@ -32,7 +30,6 @@ export class RevocationService {
     } else {
       await this.accessTokens.delete(found.token.digest);
     }
-    this.cache.clear();
     this.events.emit({ type: 'token.revoked', clientId: client.id, grantId: found.grant.id, tokenType: found.type });
   }
 }

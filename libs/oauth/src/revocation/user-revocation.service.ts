@@ -1,5 +1,4 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AccessTokenCache } from '../auth/access-token-cache';
 import { OAuthEvents } from '../events/oauth-events';
 import { GrantRepository } from '../repositories/grant.repository';
 
@@ -9,9 +8,8 @@ import { GrantRepository } from '../repositories/grant.repository';
  *
  * Once `revokeUser` returns, no token issued for the old credentials works: every live grant of the user is
  * revoked, and a password login that checked the old credentials but had not yet stored its grant (it was
- * waiting to hash, say) is refused when it tries (see `GrantRepository.userRevocationMark`). The limits: a JWT
- * access token stays valid until it expires, and another instance with `accessTokenCacheSeconds` may accept an
- * opaque one for up to that long.
+ * waiting to hash, say) is refused when it tries (see `GrantRepository.userRevocationMark`). The limit: a JWT
+ * access token stays valid until it expires.
  *
  * `OAuthModule` provides and exports it. A process that only administers storage, without the module (an admin
  * CLI on the same database), may list it among its providers next to the storage module.
@@ -20,15 +18,13 @@ import { GrantRepository } from '../repositories/grant.repository';
 export class UserRevocationService {
   constructor(
     private readonly grants: GrantRepository,
-    // Absent outside OAuthModule, where there is no cache to empty and no one listening.
-    @Optional() private readonly cache?: AccessTokenCache,
+    // Absent outside OAuthModule, where no one listens.
     @Optional() private readonly events?: OAuthEvents,
   ) {}
 
   /** Revokes every grant of the user, and refuses logins already past the credentials check; returns how many grants. */
   async revokeUser(userId: string, reason: string, now = new Date()): Promise<number> {
     const revokedGrants = await this.grants.revokeAllForUser(userId, reason, now);
-    this.cache?.clear();
     this.events?.emit({ type: 'user.revoked', userId, reason, revokedGrants });
     return revokedGrants;
   }

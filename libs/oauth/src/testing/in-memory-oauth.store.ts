@@ -22,4 +22,6 @@ export class InMemoryOAuthStore {
   readonly attemptCounters: Record<AttemptCounterKind, Map<string, AttemptCounterState>> = { login: new Map(), client: new Map() };
   /** The user-revocation sequence (see `GrantRepository.userRevocationMark`), and where it stood per user. */
   readonly userRevocations = { sequence: 0, byUser: new Map<string, number>() };
+  /** The revocation mark (see `AccessTokenRepository.revocationMark`). */
+  revocationMark = 0;
 }

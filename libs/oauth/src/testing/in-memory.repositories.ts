@@ -123,6 +123,7 @@ export class InMemoryGrantRepository extends GrantRepository {
   }
 
   private revokeWhere(matches: (grant: OAuthGrant) => boolean, reason: string, at: Date): number {
+    this.store.revocationMark++;
     let revoked = 0;
     for (const grant of this.store.grants.values()) {
       if (!grant.revokedAt && matches(grant)) {
@@ -146,6 +147,11 @@ export class InMemoryAccessTokenRepository extends AccessTokenRepository {
 
   async delete(digest: string): Promise<void> {
     this.store.accessTokens.delete(digest);
+    this.store.revocationMark++;
+  }
+
+  async revocationMark(): Promise<number> {
+    return this.store.revocationMark;
   }
 
   async deleteExpired(before: Date, limit: number): Promise<number> {

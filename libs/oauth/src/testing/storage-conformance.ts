@@ -387,6 +387,43 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       },
     },
     {
+      name: 'AccessTokenRepository.revocationMark moves with every revocation that can end an access token, and with nothing else',
+      async run(storage) {
+        const { grant, accessToken } = await storedGrant(storage);
+        const marks = [await storage.accessTokens.revocationMark()];
+        const moved = async (what: string) => {
+          const mark = await storage.accessTokens.revocationMark();
+          assert.ok(mark !== marks[marks.length - 1], `${what} must move the revocation mark`);
+          assert.ok(!marks.includes(mark), `${what} must move the mark to a value it never had`);
+          marks.push(mark);
+        };
+        await storedGrant(storage);
+        await storage.grants.userRevocationMark();
+        assert.equal(await storage.accessTokens.revocationMark(), marks[0], 'storing grants or reading marks leaves it');
+        await storage.accessTokens.delete(accessToken.digest);
+        await moved('AccessTokenRepository.delete');
+        await storage.grants.revoke(grant.id, 'test', NOW);
+        await moved('GrantRepository.revoke');
+        await storage.grants.revokeAllForUser('ada', 'test', NOW);
+        await moved('GrantRepository.revokeAllForUser');
+        await storage.grants.revokeAllForClient(grant.clientId, 'test', NOW);
+        await moved('GrantRepository.revokeAllForClient');
+      },
+    },
+    {
+      name: 'AccessTokenRepository.revocationMark: 20 concurrent revocations move it 20 times',
+      async run(storage) {
+        const stored = await Promise.all(Array.from({ length: 20 }, () => storedGrant(storage)));
+        const before = await storage.accessTokens.revocationMark();
+        await Promise.all(
+          stored.map(({ grant }, index) =>
+            index % 2 ? storage.grants.revoke(grant.id, 'test', NOW) : storage.accessTokens.delete(stored[index].accessToken.digest),
+          ),
+        );
+        assert.equal((await storage.accessTokens.revocationMark()) - before, 20);
+      },
+    },
+    {
       name: 'deleteExpired removes tokens expired before the cut-off, at most `limit`, and keeps used refresh tokens that are still valid',
       async run(storage) {
         // Three grants whose access tokens have expired; two of them also hold an expired refresh token.

@@ -3,15 +3,18 @@ import { LessThan } from 'typeorm';
 import { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from '../repositories/access-token.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
 import { deleteBatch } from './typeorm-batch-delete';
+import { COUNTERS, TypeOrmCounters } from './typeorm-counters';
 import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 import { TokenLookup } from './typeorm-token-lookup';
 
 @Injectable()
 export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
   private readonly lookup: TokenLookup<object>;
+  private readonly counters: TypeOrmCounters;
 
   constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
+    this.counters = new TypeOrmCounters(connection);
     // An access token has no columns beyond those every token has.
     this.lookup = new TokenLookup(connection, OAuthAccessTokenEntity, [], () => ({}));
   }
@@ -21,7 +24,14 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
   }
 
   async delete(digest: string): Promise<void> {
-    await this.connection.transaction((manager) => manager.delete(OAuthAccessTokenEntity, { digest }));
+    await this.connection.transaction(async (manager) => {
+      await this.counters.advance(COUNTERS.revocations, manager);
+      await manager.delete(OAuthAccessTokenEntity, { digest });
+    });
+  }
+
+  revocationMark(): Promise<number> {
+    return this.counters.read(COUNTERS.revocations);
   }
 
   async deleteExpired(before: Date, limit: number): Promise<number> {

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
-import { OAuthCounterEntity } from './entities/oauth-counter.entity';
 import { OAuthGrantEntity } from './entities/oauth-grant.entity';
 import { OAuthRefreshTokenEntity } from './entities/oauth-refresh-token.entity';
 import { OAuthUserRevocationEntity } from './entities/oauth-user-revocation.entity';
+import { COUNTERS, TypeOrmCounters } from './typeorm-counters';
 import { EntityStatements } from './typeorm-entity-statements';
 import { fromAccessToken, fromGrant, fromRefreshToken } from './typeorm-mappers';
 import { TypeOrmStorageConnection } from './typeorm-storage-connection';
@@ -16,9 +16,11 @@ export class TypeOrmGrantRepository extends GrantRepository {
   private readonly accessRows: EntityStatements<OAuthAccessTokenEntity>;
   private readonly refreshRows: EntityStatements<OAuthRefreshTokenEntity>;
   private readonly revocationSql: RevocationSql;
+  private readonly counters: TypeOrmCounters;
 
   constructor(private readonly connection: TypeOrmStorageConnection) {
     super();
+    this.counters = new TypeOrmCounters(connection);
     this.grantRows = new EntityStatements(connection, OAuthGrantEntity);
     this.accessRows = new EntityStatements(connection, OAuthAccessTokenEntity);
     this.refreshRows = new EntityStatements(connection, OAuthRefreshTokenEntity);
@@ -38,9 +40,8 @@ export class TypeOrmGrantRepository extends GrantRepository {
     });
   }
 
-  async userRevocationMark(): Promise<number> {
-    const rows = await this.connection.rows(this.revocationSql.readSequence, [USER_REVOCATIONS]);
-    return rows.length === 0 ? 0 : Number(rows[0].value);
+  userRevocationMark(): Promise<number> {
+    return this.counters.read(COUNTERS.userRevocations);
   }
 
   async revoke(grantId: string, reason: string, at: Date): Promise<void> {
@@ -52,8 +53,9 @@ export class TypeOrmGrantRepository extends GrantRepository {
       // Sequence first, then the user's row, then the grants: a creation holding the user's row (see
       // lockUserRevocation) makes this wait until its grant is committed, and the UPDATE below, a statement
       // started after that, then sees the grant and revokes it.
-      const [advanced] = await this.connection.returning(this.revocationSql.advanceSequence, [USER_REVOCATIONS], manager);
-      await this.connection.changes(this.revocationSql.recordUser, [userId, Number(advanced.value)], manager);
+      const advanced = await this.counters.advance(COUNTERS.userRevocations, manager);
+      await this.connection.changes(this.revocationSql.recordUser, [userId, advanced], manager);
+      await this.counters.advance(COUNTERS.revocations, manager);
       const result = await manager.update(OAuthGrantEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason });
       return result.affected ?? 0;
     });
@@ -95,20 +97,15 @@ export class TypeOrmGrantRepository extends GrantRepository {
 
   private async revokeWhere(where: Partial<Pick<OAuthGrantEntity, 'id' | 'userId' | 'clientId'>>, reason: string, at: Date): Promise<number> {
     // Only grants still live: a second revocation keeps the first reason and time.
-    const result = await this.connection.transaction((manager) =>
-      manager.update(OAuthGrantEntity, { ...where, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason }),
-    );
-    return result.affected ?? 0;
+    return this.connection.transaction(async (manager) => {
+      await this.counters.advance(COUNTERS.revocations, manager);
+      const result = await manager.update(OAuthGrantEntity, { ...where, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason });
+      return result.affected ?? 0;
+    });
   }
 }
 
-/** The `oauth_counters` row of the user-revocation sequence. */
-const USER_REVOCATIONS = 'user_revocations';
-
 interface RevocationSql {
-  readSequence: string;
-  /** Advances the sequence by one, creating it at 1, and returns the new value. */
-  advanceSequence: string;
   /** Records the sequence for a user. */
   recordUser: string;
   /** PostgreSQL only: creates the user's row at 0 when missing, so that there is a row to lock. */
@@ -117,16 +114,11 @@ interface RevocationSql {
 }
 
 function revocationStatements(connection: TypeOrmStorageConnection): RevocationSql {
-  const counters = new EntityStatements(connection, OAuthCounterEntity);
   const users = new EntityStatements(connection, OAuthUserRevocationEntity);
-  const [name, value, userId, sequence] = [counters.column('name'), counters.column('value'), users.column('userId'), users.column('sequence')];
-  const p = (index: number) => counters.parameter(index);
+  const [userId, sequence] = [users.column('userId'), users.column('sequence')];
+  const p = (index: number) => users.parameter(index);
   const postgres = connection.writes.options.type === 'postgres';
   return {
-    readSequence: `SELECT ${value} AS value FROM ${counters.table} WHERE ${name} = ${p(1)}`,
-    advanceSequence:
-      `INSERT INTO ${counters.table} AS c (${name}, ${value}) VALUES (${p(1)}, 1) ` +
-      `ON CONFLICT (${name}) DO UPDATE SET ${value} = c.${value} + 1 RETURNING ${value} AS value`,
     recordUser:
       `INSERT INTO ${users.table} (${userId}, ${sequence}) VALUES (${p(1)}, ${p(2)}) ` +
       `ON CONFLICT (${userId}) DO UPDATE SET ${sequence} = excluded.${sequence}`,

@@ -2,8 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../bigint-number.transformer';
 
 /**
- * `oauth_counters`: named counters the module advances in its own transactions. `user_revocations` is the
- * user-revocation sequence (see `GrantRepository.userRevocationMark`); absent means 0.
+ * `oauth_counters`: named counters the module advances in its own transactions (see `TypeOrmCounters`); absent
+ * means 0.
  */
 @Entity('oauth_counters')
 export class OAuthCounterEntity {
