@@ -26,7 +26,9 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   // No logger given: JSON logs through pino (Nest's start-up lines wait for it). `logger: false` turns pino off
   // too; a logger of the caller's gets Nest's logs while pino still writes the request lines.
   const module = AppModule.forRoot(config, { logging: options.logger !== false });
-  const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, ...options };
+  // A failure to start (the database out of reach, say) is thrown to the caller, which main.ts words for the
+  // operator, instead of Nest logging its stack and exiting; what was buffered until then is not flushed.
+  const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, abortOnError: false, autoFlushLogs: false, ...options };
   let app: INestApplication;
   if (config.httpAdapter === 'fastify') {
     // Routing as Express's: case-insensitive, a trailing slash ignored. trustProxy as Express's "trust proxy"

@@ -1,5 +1,6 @@
 import { ConfigurationError, loadAppConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { databaseStartupFailure } from './database/database-startup';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig(process.env);
@@ -9,7 +10,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // A configuration mistake is the operator's to fix: print the reason, not a stack trace.
-  console.error(error instanceof ConfigurationError ? error.message : error);
+  // A configuration mistake or a database out of reach is the operator's to fix: print the reason, not a stack trace.
+  console.error(error instanceof ConfigurationError ? error.message : (databaseStartupFailure(error) ?? error));
   process.exit(1);
 });

@@ -28,6 +28,7 @@ export { Scopes } from './auth/scopes.decorator';
 export { MisconfigurationError } from './errors/misconfiguration.error';
 export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/oauth.error';
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
+export { StorageUnavailable } from './errors/storage-unavailable';
 export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
 export type { IntrospectionResponse } from './introspection/introspection.service';
 export { UserRevocationService } from './revocation/user-revocation.service';
