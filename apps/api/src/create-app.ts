@@ -16,7 +16,8 @@ const BODY_LIMIT = '16kb';
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
- * Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. `HTTP_ADAPTER`
+ * Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. Signals are
+ * main.ts's to handle (see `enableGracefulShutdown`): a test closes its app itself. `HTTP_ADAPTER`
  * picks the platform (see `AppConfig.httpAdapter`); on Fastify, call `getHttpAdapter().getInstance().ready()` after
  * `init()` before handing `getHttpServer()` to anything but `listen()`.
  */
@@ -64,7 +65,6 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     // Nest would hold what it buffered until listen(); an app that is only init()ed must log too.
     app.flushLogs();
   }
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
 }

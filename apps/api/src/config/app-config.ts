@@ -49,6 +49,11 @@ export interface AppConfig {
   };
   /** log2 of scrypt's N for user passwords and typed client secrets (with p = 3, see `PasswordHasher`); see `hashSecret`. */
   passwordHashCost: number;
+  /**
+   * How long a SIGTERM waits for the requests in flight before it cuts their connections
+   * (`SHUTDOWN_GRACE_SECONDS`); see `enableGracefulShutdown`.
+   */
+  shutdownGraceSeconds: number;
   /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -154,6 +159,7 @@ export class EnvironmentVariables {
   @WholeNumber(0, 600_000) OAUTH_HASH_QUEUE_TIMEOUT_MS?: number;
   @WholeNumber(10, 20) PASSWORD_HASH_COST?: number;
   @OneOf(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+  @WholeNumber(0, 3600) SHUTDOWN_GRACE_SECONDS?: number;
 }
 
 /**
@@ -210,6 +216,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
     passwordHashCost: vars.PASSWORD_HASH_COST ?? 15,
+    shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 10,
     logLevel: vars.LOG_LEVEL ?? 'info',
   };
 }
