@@ -22,7 +22,24 @@ const LOAD_MS = 1_500;
 /** Far below Node's 5 s keep-alive timeout, which a shutdown that waits for idle connections would sit out. */
 const EXIT_WITHIN_MS = 4_000;
 
+/** How long the test waits for the exit at all, so that a shutdown that never ends fails the test instead of hanging it. */
+const GIVE_UP_MS = 20_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null } | 'still running';
+
+/** How the app exited, or 'still running' (then killed) if it had not within GIVE_UP_MS. */
+async function exitOf(app: AppProcess): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([
+    new Promise<Exit>((resolve) => app.child.once('exit', (code, signal) => resolve({ code, signal }))),
+    new Promise<Exit>((resolve) => (timer = setTimeout(() => resolve('still running'), GIVE_UP_MS))),
+  ]);
+  clearTimeout(timer);
+  if (exit === 'still running') await app.stop('SIGKILL');
+  return exit;
+}
 
 interface Outcome {
   what: string;
@@ -160,9 +177,7 @@ describe('graceful shutdown on SIGTERM', () => {
       } else await new Promise((resolve) => setImmediate(resolve));
     }
     const signalAt = Date.now();
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      app.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const exit = await exitOf(app);
     const exitedAfter = Date.now() - signalAt;
     await Promise.all(loops);
     agent.destroy();
@@ -172,7 +187,10 @@ describe('graceful shutdown on SIGTERM', () => {
     // Not vacuous: requests were in the server's hands at the signal, and they are among those answered 200.
     expect(acceptedAtSignal.length).toBeGreaterThan(0);
     expect(acceptedAtSignal.every((outcome) => outcome.status === 200)).toBe(true);
-    expect({ ...exit, output: exit.code === 0 ? '' : app.output().slice(-3000) }).toEqual({ code: 0, signal: null, output: '' });
+    expect({ exit, output: exit !== 'still running' && exit.code === 0 ? '' : app.output().slice(-3000) }).toEqual({
+      exit: { code: 0, signal: null },
+      output: '',
+    });
     expect(exitedAfter).toBeLessThan(EXIT_WITHIN_MS);
 
     // Restart on the same database: every refresh token answered 200 last still refreshes.
@@ -212,9 +230,7 @@ describe('graceful shutdown on SIGTERM', () => {
     await accepted;
     const signalAt = Date.now();
     app.child.kill('SIGTERM');
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      app.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const exit = await exitOf(app);
     socket.destroy();
     expect(exit).toEqual({ code: 0, signal: null });
     const exitedAfter = Date.now() - signalAt;
