@@ -2,12 +2,14 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { useFastifyFormBodies } from './fastify-form-body';
 import { REQUEST_ID_HEADER, requestId } from './logging/logging';
+import { AppMetrics } from './metrics/app-metrics';
 import { setupOpenApi } from './openapi/openapi';
 
 /** Body size limit: token requests are a few hundred bytes, and nothing bigger should reach a handler. */
@@ -60,6 +62,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     if (config.trustProxy !== false) expressApp.set('trust proxy', config.trustProxy);
     app = expressApp;
   }
+  if (config.metrics.enabled) observeRequests(app, app.get(AppMetrics));
   if (options.logger === undefined) {
     app.useLogger(app.get(PinoLogger));
     // Nest would hold what it buffered until listen(); an app that is only init()ed must log too.
@@ -67,4 +70,40 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   }
   setupOpenApi(app);
   return app;
+}
+
+/**
+ * Feeds every answered request to the metrics, with the route pattern that matched (never the raw path, which
+ * any client could vary) and, for the token endpoint, the grant type: from Fastify's `onResponse` hook, or
+ * Express's `finish` event on the response.
+ */
+function observeRequests(app: INestApplication, metrics: AppMetrics): void {
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    (app as NestFastifyApplication)
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onResponse', async (request, reply) => {
+        metrics.observeRequest({
+          method: request.method,
+          route: request.routeOptions.url,
+          statusCode: reply.statusCode,
+          seconds: reply.elapsedTime / 1000,
+          grantType: (request.body as { grant_type?: unknown } | undefined)?.grant_type,
+        });
+      });
+    return;
+  }
+  (app as NestExpressApplication).use((request: Request, response: Response, next: () => void) => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () =>
+      metrics.observeRequest({
+        method: request.method,
+        route: request.route?.path,
+        statusCode: response.statusCode,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        grantType: request.body?.grant_type,
+      }),
+    );
+    next();
+  });
 }

@@ -29,7 +29,7 @@ export { MisconfigurationError } from './errors/misconfiguration.error';
 export { OAuthError, type OAuthChallenge, type OAuthErrorCode } from './errors/oauth.error';
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter';
 export { StorageUnavailable } from './errors/storage-unavailable';
-export { LoggingOAuthEvents, OAuthEvents, type OAuthEvent } from './events/oauth-events';
+export { LoggingOAuthEvents, OAUTH_FLOOD_EVENTS, OAuthEvents, type OAuthEvent } from './events/oauth-events';
 export type { IntrospectionResponse } from './introspection/introspection.service';
 export { UserRevocationService } from './revocation/user-revocation.service';
 export { OAUTH_OPENAPI_SECURITY, oauthOpenApi, type OAuthOpenApi, type OAuthOpenApiOptions, type OpenApiJsonObject } from './openapi/oauth-openapi';
