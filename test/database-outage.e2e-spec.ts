@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import sqlite3 from 'sqlite3';
 import { startAppProcess, type AppProcess } from './support/app-process';
 import { DEMO } from './support/test-app';
+import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from './support/test-database';
 import { TcpProxy } from './support/tcp-proxy';
 
 /**
@@ -16,7 +18,12 @@ jest.setTimeout(180_000);
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 const describeOnPostgres = POSTGRES_URL ? describe : describe.skip;
-if (!POSTGRES_URL) console.log('database-outage: SKIPPED, it needs PostgreSQL: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run it.');
+if (!POSTGRES_URL)
+  console.log('database-outage: the PostgreSQL outage case is SKIPPED: set TEST_POSTGRES_URL=postgres://USER@HOST:5432/DATABASE to run it.');
+
+const describeOnSqlite = TEST_ON_POSTGRES ? describe.skip : describe;
+/** The app's sqlite busy timeout is 5 s: a write that finds the file locked gives up after that. */
+const MAX_LOCKED_ANSWER_MS = 9_000;
 
 const LOOPS = 6;
 const OUTAGE_MS = 4_000;
@@ -194,5 +201,58 @@ describeOnPostgres('database outage under load', () => {
     }
     expect(lost).toEqual([]);
     expect(chains.reduce((count, chain) => count + chain.accessTokens.length, 0)).toBeGreaterThan(LOOPS * 2);
+  });
+});
+
+/**
+ * sqlite's equivalent of the outage: another process holds the write lock past the 5 s busy timeout. A write
+ * (a refresh) is answered 503 `temporarily_unavailable`, not 500, reads go on, and once the lock is gone the same
+ * refresh token refreshes: the refused request changed nothing.
+ */
+describeOnSqlite('sqlite locked by another process', () => {
+  let database: TestDatabase;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startAppProcess({ ...database.env, LOG_LEVEL: 'error' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('answers a write 503 with Retry-After while the lock lasts, and the refresh token still works after', async () => {
+    const token = (fields: Record<string, string>) =>
+      fetch(`${app.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { Authorization: DEMO.basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const granted = (await (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json()) as Record<
+      string,
+      string
+    >;
+    const file = database.env.DATABASE_URL.slice('sqlite:'.length);
+    const locker = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(db)));
+    });
+    const run = (sql: string) => new Promise<void>((resolve, reject) => locker.run(sql, (error) => (error ? reject(error) : resolve())));
+    try {
+      await run('BEGIN EXCLUSIVE');
+      const started = Date.now();
+      const refused = await token({ grant_type: 'refresh_token', refresh_token: granted.refresh_token });
+      const elapsed = Date.now() - started;
+      expect({ status: refused.status, retryAfter: Number(refused.headers.get('retry-after')) >= 1, body: await refused.json() }).toEqual({
+        status: 503,
+        retryAfter: true,
+        body: { error: 'temporarily_unavailable', error_description: expect.any(String) },
+      });
+      expect(elapsed).toBeLessThan(MAX_LOCKED_ANSWER_MS);
+    } finally {
+      await run('ROLLBACK');
+      await new Promise((resolve) => locker.close(resolve));
+    }
+    expect((await token({ grant_type: 'refresh_token', refresh_token: granted.refresh_token })).status).toBe(200);
   });
 });
