@@ -56,7 +56,7 @@ export function enableGracefulShutdown(app: INestApplication, graceSeconds: numb
     try {
       await app.close();
     } catch (error) {
-      logger.error(`closing the app failed: ${error instanceof Error ? error.message : String(error)}`, undefined);
+      logger.error(`closing the app failed: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
     process.exit(0);
