@@ -157,6 +157,8 @@ describe('Prometheus metrics', () => {
       meTimed: 1,
       tokenTimed: 2,
     });
+    // The pool gauge reads the pool the requests above went through.
+    if (TEST_ON_POSTGRES) expect(after.get('db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
     // Failed logins: the three wrong passwords, and every burst request that got to its hash (the user does not exist).
     const failures = moved('oauth_login_failures_total');
     expect(failures).toBe(3 + burst.filter((status) => status === 400).length);
