@@ -15,6 +15,8 @@ import { HealthController } from './health/health.controller';
 import { appLoggerModule } from './logging/logging';
 import { StructuredOAuthEvents } from './logging/structured-oauth-events';
 import { MeController } from './me/me.controller';
+import { MeteredOAuthEvents } from './metrics/metered-oauth-events';
+import { MetricsModule } from './metrics/metrics.module';
 import { DemoSeedService } from './seed/demo-seed.service';
 import { UsersOAuthLookup } from './users/users-oauth.lookup';
 import { UsersModule } from './users/users.module';
@@ -34,6 +36,7 @@ export class AppModule {
         ...(logging ? [appLoggerModule(config)] : []),
         TerminusModule.forRoot(),
         DatabaseModule,
+        ...(config.metrics.enabled ? [MetricsModule] : []),
         UsersModule,
         OAuthModule.forRootAsync({
           inject: [ConfigService],
@@ -50,7 +53,7 @@ export class AppModule {
           },
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,
-          events: StructuredOAuthEvents,
+          events: config.metrics.enabled ? MeteredOAuthEvents : StructuredOAuthEvents,
           imports: [UsersModule],
           // Global so that PasswordHasher, in UsersModule, gets the module's HashLimiter: one limiter for every hash.
           isGlobal: true,

@@ -2,12 +2,14 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { useFastifyFormBodies } from './fastify-form-body';
 import { REQUEST_ID_HEADER, requestId } from './logging/logging';
+import { AppMetrics } from './metrics/app-metrics';
 import { setupOpenApi } from './openapi/openapi';
 
 /** Body size limit: token requests are a few hundred bytes, and nothing bigger should reach a handler. */
@@ -16,7 +18,8 @@ const BODY_LIMIT = '16kb';
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
- * Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. `HTTP_ADAPTER`
+ * Builds the app exactly as it runs in production; main.ts and the end-to-end tests both use it. Signals are
+ * main.ts's to handle (see `enableGracefulShutdown`): a test closes its app itself. `HTTP_ADAPTER`
  * picks the platform (see `AppConfig.httpAdapter`); on Fastify, call `getHttpAdapter().getInstance().ready()` after
  * `init()` before handing `getHttpServer()` to anything but `listen()`.
  */
@@ -32,7 +35,9 @@ export async function createApp(
   // No logger given: JSON logs through pino (Nest's start-up lines wait for it). `logger: false` turns pino off
   // too; a logger of the caller's gets Nest's logs while pino still writes the request lines.
   const module = AppModule.forRoot(config, { logging: options.logger !== false, imports });
-  const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, ...options };
+  // A failure to start (the database out of reach, say) is thrown to the caller, which main.ts words for the
+  // operator, instead of Nest logging its stack and exiting; what was buffered until then is not flushed.
+  const nestOptions = { bodyParser: false, bufferLogs: options.logger === undefined, abortOnError: false, autoFlushLogs: false, ...options };
   let app: INestApplication;
   if (config.httpAdapter === 'fastify') {
     // Routing as Express's: case-insensitive, a trailing slash ignored. trustProxy as Express's "trust proxy"
@@ -63,12 +68,48 @@ export async function createApp(
     if (config.trustProxy !== false) expressApp.set('trust proxy', config.trustProxy);
     app = expressApp;
   }
+  if (config.metrics.enabled) observeRequests(app, app.get(AppMetrics));
   if (options.logger === undefined) {
     app.useLogger(app.get(PinoLogger));
     // Nest would hold what it buffered until listen(); an app that is only init()ed must log too.
     app.flushLogs();
   }
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
+}
+
+/**
+ * Feeds every answered request to the metrics, with the route pattern that matched (never the raw path, which
+ * any client could vary) and, for the token endpoint, the grant type: from Fastify's `onResponse` hook, or
+ * Express's `finish` event on the response.
+ */
+function observeRequests(app: INestApplication, metrics: AppMetrics): void {
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    (app as NestFastifyApplication)
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onResponse', async (request, reply) => {
+        metrics.observeRequest({
+          method: request.method,
+          route: request.routeOptions.url,
+          statusCode: reply.statusCode,
+          seconds: reply.elapsedTime / 1000,
+          grantType: (request.body as { grant_type?: unknown } | undefined)?.grant_type,
+        });
+      });
+    return;
+  }
+  (app as NestExpressApplication).use((request: Request, response: Response, next: () => void) => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () =>
+      metrics.observeRequest({
+        method: request.method,
+        route: request.route?.path,
+        statusCode: response.statusCode,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        grantType: request.body?.grant_type,
+      }),
+    );
+    next();
+  });
 }

@@ -10,6 +10,7 @@ import { ClientPostStrategy } from './auth/client-post.strategy';
 import { ClientSecretVerifier } from './auth/client-secret.verifier';
 import { TokenRateLimitCounter } from './auth/token-rate-limit.guard';
 import { HashLimiter } from './crypto/hash-limiter';
+import { OAuthEvents } from './events/oauth-events';
 import { MethodNotAllowedController } from './errors/method-not-allowed.controller';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './errors/oauth-exception.filter';
 import { OAuthClientAdminService } from './clients/oauth-client-admin.service';
@@ -66,9 +67,9 @@ import { TokenService } from './token/token.service';
     TokenService,
     {
       provide: HashLimiter,
-      inject: [OAUTH_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedOAuthOptions) =>
-        new HashLimiter({ concurrency: options.hashConcurrency, queueMax: options.hashQueueMax, queueTimeoutMs: options.hashQueueTimeoutMs }),
+      inject: [OAUTH_RESOLVED_OPTIONS, OAuthEvents],
+      useFactory: (options: ResolvedOAuthOptions, events: OAuthEvents) =>
+        new HashLimiter({ concurrency: options.hashConcurrency, queueMax: options.hashQueueMax, queueTimeoutMs: options.hashQueueTimeoutMs }, events),
     },
     ClientSecretVerifier,
     ClientAuthenticator,

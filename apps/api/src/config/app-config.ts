@@ -52,6 +52,16 @@ export interface AppConfig {
   };
   /** log2 of scrypt's N for user passwords and typed client secrets (with p = 3, see `PasswordHasher`); see `hashSecret`. */
   passwordHashCost: number;
+  /**
+   * How long a SIGTERM waits for the requests in flight before it cuts their connections
+   * (`SHUTDOWN_GRACE_SECONDS`); see `enableGracefulShutdown`.
+   */
+  shutdownGraceSeconds: number;
+  /**
+   * Prometheus metrics (`METRICS_ENABLED=true`), served as `GET /metrics` on a port of their own (`METRICS_PORT`,
+   * 9464 by default), never on the public one: what they tell (failed logins, lockouts) is for the operator.
+   */
+  metrics: { enabled: boolean; port: number };
   /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -61,6 +71,9 @@ export class ConfigurationError extends Error {
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/api.sqlite';
+const DEFAULT_PORT = 3000;
+/** The port Prometheus's exporter conventions give an application's own metrics. */
+const DEFAULT_METRICS_PORT = 9464;
 const MAX_HASH_CONCURRENCY = 64;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -157,6 +170,9 @@ export class EnvironmentVariables {
   @WholeNumber(0, 600_000) OAUTH_HASH_QUEUE_TIMEOUT_MS?: number;
   @WholeNumber(10, 20) PASSWORD_HASH_COST?: number;
   @OneOf(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+  @WholeNumber(0, 3600) SHUTDOWN_GRACE_SECONDS?: number;
+  @OneOf(['true', 'false'], 'true or false') METRICS_ENABLED?: 'true' | 'false';
+  @WholeNumber(1, 65535) METRICS_PORT?: number;
 }
 
 /**
@@ -176,6 +192,9 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
   if (env.NODE_ENV === 'production' && !env.OAUTH_ISSUER) {
     problems.push('OAUTH_ISSUER must be set when NODE_ENV=production: the public https URL of this server, such as https://auth.example.com');
   }
+  if (env.METRICS_ENABLED === 'true' && String(validated.METRICS_PORT ?? DEFAULT_METRICS_PORT) === String(validated.PORT ?? DEFAULT_PORT)) {
+    problems.push('METRICS_PORT must differ from PORT: the metrics are never served on the public port');
+  }
   if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return validated;
 }
@@ -183,7 +202,7 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
 /** Reads and checks the environment (see `validateEnvironment`), filling in the defaults. */
 export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   const vars = validateEnvironment(env);
-  const port = vars.PORT ?? 3000;
+  const port = vars.PORT ?? DEFAULT_PORT;
   const accessTokenFormat = vars.OAUTH_ACCESS_TOKEN_FORMAT ?? 'opaque';
   return {
     port,
@@ -213,6 +232,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     // 15 with p = 3: OWASP's 32 MiB scrypt setting, as strong as 17 with p = 1 at 128 MiB (see `hashSecret`).
     passwordHashCost: vars.PASSWORD_HASH_COST ?? 15,
+    shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 10,
+    metrics: { enabled: vars.METRICS_ENABLED === 'true', port: vars.METRICS_PORT ?? DEFAULT_METRICS_PORT },
     logLevel: vars.LOG_LEVEL ?? 'info',
   };
 }

@@ -7,6 +7,10 @@ import type { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { APP_MIGRATIONS } from './migrations';
 
+/** How long a request may wait for a PostgreSQL connection, and for a query's answer (milliseconds). */
+const POSTGRES_CONNECT_TIMEOUT_MS = 2_000;
+const POSTGRES_QUERY_TIMEOUT_MS = 5_000;
+
 /**
  * One description of the database for the app, the CLI and `npm run migration:run`. The schema comes from
  * migrations only (`synchronize` stays off), so what runs in production is what the tests ran.
@@ -26,8 +30,18 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       type: 'postgres',
       url,
       schema,
-      // Raw SQL (health checks, operators' queries) must see the same schema as the entities.
-      ...(schema ? { extra: { options: `-c search_path=${schema}` } } : {}),
+      // A request never waits on the database longer than a client would wait for an answer: with the server
+      // down or cut off, a new connection (and a wait for a free one of the pool) gives up after
+      // connectTimeoutMS, a query that gets no answer after query_timeout, and the request is answered 503
+      // (see StorageUnavailable); pg-pool drops the broken connections, so the app recovers by itself once the
+      // server answers again. Keep-alive probes find a silently dropped connection that sits idle in the pool.
+      connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
+      extra: {
+        query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
+        keepAlive: true,
+        // Raw SQL (health checks, operators' queries) must see the same schema as the entities.
+        ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      },
     };
   }
   if (config.database.path !== ':memory:') createOwnerOnlyFile(config.database.path);

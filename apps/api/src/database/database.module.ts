@@ -3,8 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.provider';
 import { dataSourceOptions } from './data-source-options';
+import { PendingMigrationsCheck } from './database-startup';
 
-/** The app's one database connection, shared by the HTTP app and the admin CLI. */
+/** The app's one database connection, shared by the HTTP app and the admin CLI, which start only on an up-to-date schema. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -16,5 +17,6 @@ import { dataSourceOptions } from './data-source-options';
       }),
     }),
   ],
+  providers: [PendingMigrationsCheck],
 })
 export class DatabaseModule {}

@@ -51,7 +51,7 @@ export class BearerGuard extends AuthGuard(BEARER_STRATEGY) {
     _context: ExecutionContext,
     status?: unknown,
   ): TPrincipal {
-    if (error) throw error instanceof OAuthError ? error : OAuthError.serverError(error);
+    if (error) throw error instanceof OAuthError ? error : OAuthError.unexpected(error);
     if (principal) return principal;
     // passport-http-bearer fails with 400 when the Authorization header is not "Bearer <token>".
     if (status === 400) {

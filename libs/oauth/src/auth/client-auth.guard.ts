@@ -27,7 +27,7 @@ function createClientGuard(strategies: string[], allowPost: boolean): Type<IAuth
     }
 
     override handleRequest<TClient = OAuthClient>(error: unknown, client: TClient | false): TClient {
-      if (error) throw error instanceof OAuthError ? error : OAuthError.serverError(error);
+      if (error) throw error instanceof OAuthError ? error : OAuthError.unexpected(error);
       if (!client) throw OAuthError.invalidClient();
       return client;
     }

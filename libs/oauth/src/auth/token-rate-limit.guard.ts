@@ -3,6 +3,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors/oauth.error';
+import { OAuthEvents } from '../events/oauth-events';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 
@@ -51,6 +52,7 @@ export class TokenRateLimitGuard implements CanActivate {
   constructor(
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
     private readonly counter: TokenRateLimitCounter,
+    private readonly events: OAuthEvents,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,7 +63,11 @@ export class TokenRateLimitGuard implements CanActivate {
     // address rather than the proxy's.
     const ip: string | undefined = request.ip ?? request.socket?.remoteAddress;
     const waitSeconds = this.counter.hit(rateLimitKey(ip), limit);
-    if (waitSeconds !== null) throw OAuthError.rateLimited(waitSeconds);
+    if (waitSeconds !== null) {
+      const refusal = OAuthError.rateLimited(waitSeconds);
+      this.events.emit({ type: 'request.rate_limited', retryAfterSeconds: refusal.retryAfterSeconds! });
+      throw refusal;
+    }
     return true;
   }
 }

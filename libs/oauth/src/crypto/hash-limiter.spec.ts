@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { OAuthError } from '../errors/oauth.error';
+import type { OAuthEvent } from '../events/oauth-events';
 import { defaultHashConcurrency, HashLimiter } from './hash-limiter';
 
 /** A hash that runs until the test ends it, and records that it started. */
@@ -134,5 +135,26 @@ describe('defaultHashConcurrency', () => {
     expect(defaultHashConcurrency()).toBe(1);
     process.env.UV_THREADPOOL_SIZE = 'lots';
     expect(defaultHashConcurrency()).toBe(Math.min(availableParallelism(), 2));
+  });
+});
+
+describe('HashLimiter: what it reports', () => {
+  it('counts the hashes running and waiting, and reports each refusal with its reason', async () => {
+    const events: OAuthEvent[] = [];
+    const limiter = new HashLimiter({ concurrency: 1, queueMax: 1, queueTimeoutMs: 20 }, { emit: (event) => events.push(event) });
+    const running = new HeldHash(limiter, 'running');
+    const waiting = new HeldHash(limiter, 'waiting');
+    await settle();
+    expect({ running: limiter.running, waiting: limiter.waiting }).toEqual({ running: 1, waiting: 1 });
+
+    await expectBusy(new HeldHash(limiter, 'refused').result);
+    await expectBusy(waiting.result);
+    expect(events).toEqual([
+      { type: 'hash.rejected', reason: 'queue_full' },
+      { type: 'hash.rejected', reason: 'deadline' },
+    ]);
+    await running.end();
+    await settle();
+    expect({ running: limiter.running, waiting: limiter.waiting }).toEqual({ running: 0, waiting: 0 });
   });
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { OAuthError } from '../errors/oauth.error';
+import type { OAuthEvents } from '../events/oauth-events';
 
 /** How `HashLimiter` admits work; the module fills it from the `hash*` options of `OAuthModuleOptions`. */
 export interface HashLimiterSettings {
@@ -30,8 +31,22 @@ const RETRY_AFTER_SECONDS = 1;
 export class HashLimiter {
   private readonly limit: pLimit.Limit;
 
-  constructor(private readonly settings: HashLimiterSettings) {
+  /** @param events where a refusal is reported (`hash.rejected`), for metrics and alerting. */
+  constructor(
+    private readonly settings: HashLimiterSettings,
+    private readonly events?: OAuthEvents,
+  ) {
     this.limit = pLimit(settings.concurrency);
+  }
+
+  /** Hashes computing now. */
+  get running(): number {
+    return this.limit.activeCount;
+  }
+
+  /** Hashes waiting for a slot (expired waiters included until their turn comes). */
+  get waiting(): number {
+    return this.limit.pendingCount;
   }
 
   /**
@@ -42,14 +57,14 @@ export class HashLimiter {
     // p-limit counts a call as pending from the moment it is made until it starts, then as active until it ends:
     // the sum is everything admitted and not finished, expired waiters included until their turn comes.
     if (this.limit.activeCount + this.limit.pendingCount >= this.settings.concurrency + this.settings.queueMax) {
-      return Promise.reject(busy());
+      return Promise.reject(this.refuse('queue_full'));
     }
     if (this.settings.queueTimeoutMs === 0) return this.limit(hash);
     return new Promise<T>((resolve, reject) => {
       let expired = false;
       const deadline = setTimeout(() => {
         expired = true;
-        reject(busy());
+        reject(this.refuse('deadline'));
       }, this.settings.queueTimeoutMs);
       // A pending deadline must not hold a closing process open.
       deadline.unref();
@@ -60,6 +75,11 @@ export class HashLimiter {
         resolve(await hash());
       }).catch(reject);
     });
+  }
+
+  private refuse(reason: 'queue_full' | 'deadline'): OAuthError {
+    this.events?.emit({ type: 'hash.rejected', reason });
+    return busy();
   }
 }
 

@@ -5,6 +5,7 @@ import { OAUTH_ENDPOINT_PATHS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { OAuthError } from './oauth.error';
+import { StorageUnavailable } from './storage-unavailable';
 
 /**
  * Fastify's own refusals of a request body (its `FST_ERR_CTP_*` errors), by message. Nest's RoutesResolver turns
@@ -55,9 +56,11 @@ function bodyErrorStatus(exception: BodyParserError): number {
 /**
  * Writes every `OAuthError` as RFC 6749 §5.2 JSON, with the `WWW-Authenticate` challenge RFC 6749 §5.2 and
  * RFC 6750 §3 ask for, and `Cache-Control: no-store`. Registered globally so it also answers for `BearerGuard` on
- * the host's routes; it catches nothing else of the host's, so the host's own filters keep working.
+ * the host's routes. Of the host's own errors it catches only a database out of reach (`StorageUnavailable`),
+ * answered 503 `temporarily_unavailable` with `Retry-After` on every route rather than a 500 the client would not
+ * retry; the host's own filters keep the rest.
  */
-@Catch(OAuthError, BodyParserError)
+@Catch(OAuthError, BodyParserError, StorageUnavailable)
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuth');
 
@@ -66,7 +69,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
   ) {}
 
-  catch(exception: OAuthError | BodyParserError, host: ArgumentsHost): void {
+  catch(exception: OAuthError | BodyParserError | StorageUnavailable, host: ArgumentsHost): void {
+    if (exception instanceof StorageUnavailable && !(exception instanceof OAuthError))
+      return this.catch(OAuthError.storageUnavailable(exception), host);
     const adapter = this.adapterHost.httpAdapter;
     const http = host.switchToHttp();
     const request = http.getRequest();
@@ -86,6 +91,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       // The cause goes to the log only; the client learns nothing about the server's insides.
       const cause = error.cause instanceof Error ? error.cause : undefined;
       this.logger.error(`Unexpected error: ${cause ? `${cause.name}: ${cause.message}` : String(error.cause)}`, cause?.stack);
+    } else if (error.cause instanceof StorageUnavailable) {
+      // An outage is the operator's to see, but its stack says nothing: one line per refused request.
+      this.logger.warn(`Database unavailable: ${(error.cause as Error).message}`);
     }
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     adapter.setHeader(response, 'Pragma', 'no-cache');
@@ -143,6 +151,6 @@ export class OAuthEndpointExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const known = exception instanceof OAuthError || exception instanceof BodyParserError;
-    this.oauthFilter.catch(known ? (exception as OAuthError) : OAuthError.serverError(exception), host);
+    this.oauthFilter.catch(known ? (exception as OAuthError) : OAuthError.unexpected(exception), host);
   }
 }

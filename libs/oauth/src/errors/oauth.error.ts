@@ -1,3 +1,5 @@
+import { StorageUnavailable } from './storage-unavailable';
+
 /**
  * Error codes a client can receive: RFC 6749 §5.2 for the token endpoint, RFC 6750 §3.1 for protected
  * resources, plus `server_error` (RFC 6749 §4.1.2.1) for anything that is not the client's fault.
@@ -142,7 +144,26 @@ export class OAuthError extends Error {
   static serverError(cause: unknown): OAuthError {
     return new OAuthError('server_error', 'The server could not complete the request', 500, undefined, { cause });
   }
+
+  /**
+   * The database cannot be reached or cannot take the request now (see `StorageUnavailable`): 503
+   * `temporarily_unavailable` with `Retry-After`, since the same request may succeed once it is back.
+   */
+  static storageUnavailable(cause: unknown): OAuthError {
+    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; try again shortly', 503, undefined, {
+      cause,
+      retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
+    });
+  }
+
+  /** Whatever else went wrong: `storageUnavailable` when the database is out of reach, `serverError` otherwise. */
+  static unexpected(cause: unknown): OAuthError {
+    return cause instanceof StorageUnavailable ? OAuthError.storageUnavailable(cause) : OAuthError.serverError(cause);
+  }
 }
+
+/** A restarting database or a failed-over connection is usually back within a few seconds. */
+const STORAGE_RETRY_AFTER_SECONDS = 2;
 
 function secondsUntil(until: Date, now: Date): number {
   return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
