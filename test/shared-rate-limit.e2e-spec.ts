@@ -66,7 +66,7 @@ describeWithRedis('the token rate limit shared through Redis (REDIS_URL)', () =>
     const refused = await tokenRequest(first);
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 
   it('with Redis away, keeps serving and counts per instance, and says so in its log and /health', async () => {
     // Nothing listens on port 1.
@@ -78,5 +78,5 @@ describeWithRedis('the token rate limit shared through Redis (REDIS_URL)', () =>
     expect(report.status).toBe(200);
     expect(report.body.info?.rateLimits).toEqual({ status: 'up', storage: 'local-fallback' });
     expect(alone.output()).toContain("counting in this instance's memory until it answers again");
-  }, 60_000);
+  }, 120_000);
 });
