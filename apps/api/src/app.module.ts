@@ -4,7 +4,7 @@ type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 import { ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { OAuthModule } from '@nest-oauth/server';
+import { OAuthModule, type RateLimitStorage } from '@nest-oauth/server';
 import { OAuthTypeOrmModule } from '@nest-oauth/server/typeorm';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { appLoggerModule } from './logging/logging';
 import { StructuredOAuthEvents } from './logging/structured-oauth-events';
 import { MeController } from './me/me.controller';
+import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { MeteredOAuthEvents } from './metrics/metered-oauth-events';
 import { MetricsModule } from './metrics/metrics.module';
 import { DemoSeedService } from './seed/demo-seed.service';
@@ -39,13 +40,14 @@ export class AppModule {
         ...(config.metrics.enabled ? [MetricsModule] : []),
         UsersModule,
         OAuthModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: async (settings: ConfigService<AppConfig, true>) => {
+          inject: [ConfigService, RATE_LIMIT_STORAGE],
+          useFactory: async (settings: ConfigService<AppConfig, true>, rateLimitStorage: RateLimitStorage | null) => {
             const oauth = settings.get('oauth', { infer: true });
             const { jwt, ...options } = oauth;
             return {
               ...options,
               realm: 'breakout',
+              ...(rateLimitStorage ? { rateLimitStorage } : {}),
               // A client secret an operator types is hashed like a password (the admin CLI does the same).
               clientSecretHash: { cost: settings.get('passwordHashCost', { infer: true }) },
               ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),
@@ -54,7 +56,7 @@ export class AppModule {
           storage: OAuthTypeOrmModule.forFeature(),
           userLookup: UsersOAuthLookup,
           events: config.metrics.enabled ? MeteredOAuthEvents : StructuredOAuthEvents,
-          imports: [UsersModule],
+          imports: [UsersModule, RateLimitStorageModule],
           // Global so that PasswordHasher, in UsersModule, gets the module's HashLimiter: one limiter for every hash.
           isGlobal: true,
         }),

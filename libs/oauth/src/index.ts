@@ -15,6 +15,7 @@ export { OAuthClientAdminError, type OAuthClientAdminErrorCode, type OAuthClient
 export { OAuthClientAdminModule, type OAuthClientAdminModuleOptions } from './clients/oauth-client-admin.module';
 
 export { AccessTokenCache } from './auth/access-token-cache';
+export { TokenRateLimitCounter, type RateLimitMode, type RateLimitStorage } from './auth/token-rate-limit.guard';
 export { AccessTokenVerifier } from './auth/access-token.verifier';
 export { AuthenticatedClient } from './auth/authenticated-client.decorator';
 export { BearerGuard } from './auth/bearer.guard';

@@ -1,6 +1,7 @@
 import type { DynamicModule, ModuleMetadata, Type } from '@nestjs/common';
 import type { JWK } from 'jose';
 import type { SecretHashOptions } from './crypto/secret-hash';
+import type { RateLimitStorage } from './auth/token-rate-limit.guard';
 import type { OAuthEvents } from './events/oauth-events';
 import type { GrantHandlerType, OAuthGrantType } from './grants/grant-registry';
 import type { UserLookup } from './repositories/user-lookup';
@@ -77,11 +78,18 @@ export interface OAuthModuleOptions {
   clientLockSeconds?: number;
   /**
    * Requests per minute one client IP address (an IPv6 client: its /64) may make to the token, revocation and
-   * introspection endpoints; the count is kept in each instance's memory. The address is the request's `ip`, so
-   * behind a reverse proxy set Express's `trust proxy` or Fastify's `trustProxy`. `0` turns the limit off.
+   * introspection endpoints; the count is kept in each instance's memory, or in `rateLimitStorage`. The address is
+   * the request's `ip`, so behind a reverse proxy set Express's `trust proxy` or Fastify's `trustProxy`. `0` turns
+   * the limit off.
    * @default 600
    */
   tokenRateLimit?: number;
+  /**
+   * Where `tokenRateLimit` counts, so that every instance shares one limit: any @nestjs/throttler
+   * `ThrottlerStorage` (a Redis storage, for one). When it fails, each instance counts in its own memory until it
+   * answers again, and logs both changes. Unset: each instance's memory.
+   */
+  rateLimitStorage?: RateLimitStorage;
   /**
    * Seconds during which a client that lost the response to a refresh may present the same refresh token again
    * and get the same new tokens back, instead of the reuse being treated as theft (RFC 9700 §4.14.2). `0` keeps
@@ -158,7 +166,8 @@ export interface OAuthJwtOptions {
 }
 
 /** `OAuthModuleOptions` with every default applied. */
-export type ResolvedOAuthOptions = Required<Omit<OAuthModuleOptions, 'issuer' | 'jwt'>> & Pick<OAuthModuleOptions, 'issuer' | 'jwt'>;
+export type ResolvedOAuthOptions = Required<Omit<OAuthModuleOptions, 'issuer' | 'jwt' | 'rateLimitStorage'>> &
+  Pick<OAuthModuleOptions, 'issuer' | 'jwt' | 'rateLimitStorage'>;
 
 /** Wiring the host supplies at registration time, next to the options (for `forRoot` and `forRootAsync`). */
 export interface OAuthModuleExtras {

@@ -91,6 +91,7 @@ import { TokenService } from './token/token.service';
     AccessTokenVerifier,
     AccessTokenCache,
     HashLimiter,
+    TokenRateLimitCounter,
     OAuthGrantRegistry,
     OAuthClientAdminService,
     UserRevocationService,

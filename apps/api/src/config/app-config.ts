@@ -62,6 +62,11 @@ export interface AppConfig {
    * 9464 by default), never on the public one: what they tell (failed logins, lockouts) is for the operator.
    */
   metrics: { enabled: boolean; port: number };
+  /**
+   * Redis (`REDIS_URL`), when set: the token endpoint's per-address rate limit is counted there, shared by every
+   * instance; keys start with `keyPrefix` (`REDIS_KEY_PREFIX`). Unset: each instance counts in its own memory.
+   */
+  redis: { url: string; keyPrefix: string } | null;
   /** The least severe pino level written (`LOG_LEVEL`); `silent` writes nothing. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -172,6 +177,16 @@ export class EnvironmentVariables {
   @OneOf(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
   @WholeNumber(0, 3600) SHUTDOWN_GRACE_SECONDS?: number;
   @OneOf(['true', 'false'], 'true or false') METRICS_ENABLED?: 'true' | 'false';
+  @IsOptional()
+  @Transform(({ value }) => emptyAsUnset(value))
+  @Matches(/^rediss?:\/\/[^\s]+$/, {
+    // Only the scheme is echoed: the rest of a Redis URL may hold a password.
+    message: ({ value }: ValidationArguments) => `REDIS_URL must look like redis://HOST:PORT, got "${String(value).split(':')[0]}:..."`,
+  })
+  REDIS_URL?: string;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1–64 letters, digits and ":_.-"' })
+  REDIS_KEY_PREFIX?: string;
   @WholeNumber(1, 65535) METRICS_PORT?: number;
 }
 
@@ -234,6 +249,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     passwordHashCost: vars.PASSWORD_HASH_COST ?? 15,
     shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS ?? 10,
     metrics: { enabled: vars.METRICS_ENABLED === 'true', port: vars.METRICS_PORT ?? DEFAULT_METRICS_PORT },
+    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX ?? 'nest-oauth:' } : null,
     logLevel: vars.LOG_LEVEL ?? 'info',
   };
 }

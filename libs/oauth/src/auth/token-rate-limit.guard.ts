@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 // A default import: ipaddr.js is CommonJS without named exports Node can see, so an ES module namespace would be empty.
 import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
@@ -11,6 +11,28 @@ const MINUTE_MS = 60_000;
 /** Client addresses (IPv6: /64 networks) tracked at most: bounds the memory a flood from many addresses can take. */
 const MAX_TRACKED_ADDRESSES = 100_000;
 
+/** The throttler name the module's counts are stored under in a shared `RateLimitStorage`. */
+const THROTTLER_NAME = 'oauth';
+
+/**
+ * Where the per-address counts live when instances share them: the shape of @nestjs/throttler's
+ * `ThrottlerStorage`, so any storage written for it (a maintained Redis storage, say) serves as it is. The
+ * module only calls `increment`: a hit on `key` within a window of `ttl` ms, blocked for `blockDuration` ms once
+ * over `limit`; the times it returns are in seconds.
+ */
+export interface RateLimitStorage {
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }>;
+}
+
+/** Where the counts are kept now: `shared` storage, this instance's memory because none is configured, or this instance's memory because the shared storage failed. */
+export type RateLimitMode = 'shared' | 'local' | 'local-fallback';
+
 interface AddressWindow {
   hits: number;
   windowEndsAt: number;
@@ -19,16 +41,51 @@ interface AddressWindow {
 
 /**
  * Requests per client address in fixed one-minute windows; an address over the limit waits a minute. One table
- * for all the module's endpoints. The module counts for itself rather than with @nestjs/throttler's storage: that
- * package is CommonJS and requires @nestjs/common, which Nest 12 ships as ES modules only, and jest cannot load
- * such a chain on every supported Node version.
+ * for all the module's endpoints, in the `rateLimitStorage` the host gives (shared by every instance), or else in
+ * this instance's memory. The module does not import @nestjs/throttler itself: that package is CommonJS and
+ * requires @nestjs/common, which Nest 12 ships as ES modules only; it only speaks its storage interface. When the
+ * shared storage fails, the count goes on in memory (per instance) until it answers again, and the log says so
+ * both times: a storage outage must not take the token endpoint down with it.
  */
 @Injectable()
 export class TokenRateLimitCounter {
   private readonly windows = new LRUCache<string, AddressWindow>({ max: MAX_TRACKED_ADDRESSES });
+  private readonly shared: RateLimitStorage | undefined;
+  private sharedFailing = false;
+  private readonly logger = new Logger('OAuthRateLimit');
+
+  constructor(@InjectOAuthOptions() options: ResolvedOAuthOptions) {
+    this.shared = options.rateLimitStorage;
+  }
+
+  /** Where the counts are kept now (for a health report). */
+  get mode(): RateLimitMode {
+    return !this.shared ? 'local' : this.sharedFailing ? 'local-fallback' : 'shared';
+  }
 
   /** Counts a request from `address`; the seconds it must wait when it is over `limit`, else `null`. */
-  hit(address: string, limit: number, now = Date.now()): number | null {
+  async hit(address: string, limit: number): Promise<number | null> {
+    if (!this.shared) return this.hitInMemory(address, limit);
+    try {
+      const record = await this.shared.increment(address, MINUTE_MS, limit, MINUTE_MS, THROTTLER_NAME);
+      if (this.sharedFailing) {
+        this.sharedFailing = false;
+        this.logger.log('The shared rate-limit storage answers again: limits are shared by every instance');
+      }
+      return record.isBlocked ? Math.max(1, record.timeToBlockExpire) : null;
+    } catch (error) {
+      if (!this.sharedFailing) {
+        this.sharedFailing = true;
+        this.logger.warn(
+          `The shared rate-limit storage failed (${error instanceof Error ? error.message : String(error)}): counting in this instance's memory until it answers again`,
+        );
+      }
+      return this.hitInMemory(address, limit);
+    }
+  }
+
+  /** `hit`, counted in this instance's memory. */
+  hitInMemory(address: string, limit: number, now = Date.now()): number | null {
     let window = this.windows.get(address);
     if (window && window.blockedUntil > now) return (window.blockedUntil - now) / 1000;
     if (!window || window.windowEndsAt <= now) {
@@ -62,7 +119,7 @@ export class TokenRateLimitGuard implements CanActivate {
     // Behind a proxy, the host sets Express's `trust proxy` or Fastify's `trustProxy` so that `ip` is the client's
     // address rather than the proxy's.
     const ip: string | undefined = request.ip ?? request.socket?.remoteAddress;
-    const waitSeconds = this.counter.hit(rateLimitKey(ip), limit);
+    const waitSeconds = await this.counter.hit(rateLimitKey(ip), limit);
     if (waitSeconds !== null) {
       const refusal = OAuthError.rateLimited(waitSeconds);
       this.events.emit({ type: 'request.rate_limited', retryAfterSeconds: refusal.retryAfterSeconds! });
