@@ -47,7 +47,7 @@ export { TokenRequestParameters } from './token/token-request-parameters';
 export type { TokenResponse } from './token/token-response';
 
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
-export { ClientRepository, type OAuthClient } from './repositories/client.repository';
+export { ClientRepository, type OAuthClient, type OAuthClientAuthMethod } from './repositories/client.repository';
 export { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
 export {
   AttemptCounterRepository,

@@ -7,6 +7,7 @@ import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
+import { ClientPublicStrategy } from './auth/client-public.strategy';
 import { ClientSecretVerifier } from './auth/client-secret.verifier';
 import { TokenRateLimitCounter } from './auth/token-rate-limit.guard';
 import { HashLimiter } from './crypto/hash-limiter';
@@ -74,6 +75,7 @@ import { TokenService } from './token/token.service';
     ClientAuthenticator,
     ClientBasicStrategy,
     ClientPostStrategy,
+    ClientPublicStrategy,
     TokenFinder,
     RevocationService,
     UserRevocationService,

@@ -101,6 +101,9 @@ function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
     grants: ['password', 'refresh_token'],
     scopes: ['read', 'write', 'orders:read'],
     defaultScopes: ['read'],
+    redirectUris: [],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    firstParty: false,
     ...overrides,
   };
 }
@@ -197,6 +200,25 @@ export function storageConformanceCases(): StorageConformanceCase[] {
           listed.filter((entry) => entry.id === client.id || entry.id === bare.id).sort((a, b) => a.id.localeCompare(b.id)),
           [client, bare].sort((a, b) => a.id.localeCompare(b.id)),
         );
+      },
+    },
+    {
+      name: 'ClientRepository: redirect URIs, the authentication method and the first-party mark read back, and update changes them',
+      async run({ clients }) {
+        const client = newClient({
+          redirectUris: ['https://app.example.com/cb?x=1&y=%20', 'http://127.0.0.1/callback', 'com.example.app:/oauth'],
+          tokenEndpointAuthMethod: 'none',
+          secretHash: '',
+          grants: ['authorization_code', 'refresh_token'],
+        });
+        assert.equal(await clients.create(client), true);
+        assertSame(await clients.findById(client.id), client);
+        const changed = { ...client, redirectUris: ['https://other.example.com/cb'], firstParty: true };
+        assert.equal(await clients.update(client, changed), true);
+        assertSame(await clients.findById(client.id), changed);
+        // An update from the read before that change loses.
+        assert.equal(await clients.update(client, { ...client, name: 'stale' }), false);
+        assertSame(await clients.findById(client.id), changed);
       },
     },
     {

@@ -13,7 +13,7 @@ export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
   /** RFC 6749 §3.2. Responses must never be cached (§5.1): they carry credentials. */
-  @OAuthEndpoint('token')
+  @OAuthEndpoint('token', { publicClients: true })
   token(
     @AuthenticatedClient() client: OAuthClient,
     @Body(oauthFormPipe) request: TokenRequestDto,
