@@ -55,6 +55,9 @@ describe('API documentation (/docs)', () => {
       '/.well-known/oauth-authorization-server',
       '/health',
       '/me',
+      '/oauth/authorize',
+      '/oauth/authorize/consent',
+      '/oauth/authorize/login',
       '/oauth/introspect',
       '/oauth/revoke',
       '/oauth/token',
@@ -71,7 +74,12 @@ describe('API documentation (/docs)', () => {
     const token = document.paths['/oauth/token'].post;
     expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
     expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenResponse' });
-    expect(document.components.schemas.OAuthTokenRequest.properties.grant_type.enum).toEqual(['password', 'refresh_token', 'client_credentials']);
+    expect(document.components.schemas.OAuthTokenRequest.properties.grant_type.enum).toEqual([
+      'password',
+      'refresh_token',
+      'client_credentials',
+      'authorization_code',
+    ]);
     // What the scanner inferred from the module's undecorated DTOs is replaced, not left beside.
     expect(Object.keys(document.components.schemas).filter((name) => !name.startsWith('OAuth'))).toEqual([]);
   });

@@ -38,6 +38,8 @@ export class AppModule {
             return {
               ...options,
               realm: 'breakout',
+              // Plain http on a development machine; https everywhere else.
+              secureCookies: settings.get('production', { infer: true }),
               // A client secret an operator types is hashed like a password (the admin CLI does the same).
               clientSecretHash: { cost: settings.get('passwordHashCost', { infer: true }) },
               ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),

@@ -58,6 +58,11 @@ export {
 } from './repositories/attempt-counter.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
 export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
+export { AuthorizationCodeRepository, type AuthorizationCodeRecord } from './repositories/authorization-code.repository';
+export { BrowserSessionRepository, type BrowserSessionRecord } from './repositories/browser-session.repository';
+export { ConsentRepository, type ConsentRecord } from './repositories/consent.repository';
+export { DefaultOAuthPages } from './pages/default-oauth-pages';
+export { escapeHtml, OAuthPages, type OAuthConsentView, type OAuthErrorView, type OAuthFormView, type OAuthLoginView } from './pages/oauth-pages';
 
 // The TypeORM storage (entities, migrations, OAuthTypeOrmModule) is the `@nest-oauth/server/typeorm` entry point:
 // nothing exported here may load typeorm, an optional peer dependency. OAuthTestingModule and the in-memory storage

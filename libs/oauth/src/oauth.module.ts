@@ -3,6 +3,10 @@ import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessTokenCache } from './auth/access-token-cache';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AuthorizationCodeIssuer } from './authorize/authorization-code.issuer';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { BrowserResponses } from './authorize/browser-responses';
+import { BrowserSessions } from './authorize/browser-sessions';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
@@ -44,7 +48,15 @@ import { TokenService } from './token/token.service';
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController, MethodNotAllowedController],
+  controllers: [
+    AuthorizeController,
+    TokenController,
+    RevocationController,
+    IntrospectionController,
+    MetadataController,
+    JwksController,
+    MethodNotAllowedController,
+  ],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
@@ -85,6 +97,9 @@ import { TokenService } from './token/token.service';
     BearerStrategy,
     OAuthClientAdminService,
     RoutePaths,
+    AuthorizationCodeIssuer,
+    BrowserResponses,
+    BrowserSessions,
   ],
   exports: [
     OAUTH_RESOLVED_OPTIONS,

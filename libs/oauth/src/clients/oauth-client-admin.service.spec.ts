@@ -77,7 +77,7 @@ describe('OAuthClientAdminService', () => {
 
     it('refuses a grant type nobody registered, and default scopes outside the scopes', async () => {
       expect((await refusal(admin.create(client({ grants: ['password', 'implicit'] })), 'grants')).message).toMatch(
-        /unknown grant type "implicit"; allowed: password, refresh_token, client_credentials, urn:example:params:oauth:grant-type:demo/,
+        /unknown grant type "implicit"; allowed: password, refresh_token, client_credentials, authorization_code, urn:example:params:oauth:grant-type:demo/,
       );
       expect((await refusal(admin.create(client({ defaultScopes: ['read', 'admin'] })), 'defaultScopes')).message).toMatch(
         /admin not among the scopes \(read write\)/,
@@ -225,6 +225,24 @@ describe('OAuthClientAdminService', () => {
         'redirectUris',
       );
       expect(store.clients.has('other')).toBe(false);
+    });
+
+    it('refuses the authorization_code grant without a redirect URI, on create and on update', async () => {
+      expect((await refusal(admin.create(client({ grants: ['authorization_code'] })), 'redirectUris')).message).toMatch(
+        /needs at least one redirect URI/,
+      );
+      await admin.create(client({ grants: ['authorization_code'], redirectUris: ['https://app.example.com/cb'] }));
+      await refusal(admin.update('web', { redirectUris: [] }), 'redirectUris');
+      expect(store.clients.get('web')!.redirectUris).toEqual(['https://app.example.com/cb']);
+      const spa = await admin.create(
+        client({
+          id: 'spa',
+          tokenEndpointAuthMethod: 'none',
+          grants: ['authorization_code', 'refresh_token'],
+          redirectUris: ['http://127.0.0.1/cb'],
+        }),
+      );
+      expect(spa.client.grants).toEqual(['authorization_code', 'refresh_token']);
     });
 
     it('registers a public client without a secret, and refuses it any grant but authorization_code and refresh_token', async () => {

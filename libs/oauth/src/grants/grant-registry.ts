@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { MisconfigurationError } from '../errors/misconfiguration.error';
 import { OAUTH_REGISTERED_GRANT_TYPES, OAUTH_RESOLVED_OPTIONS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
+import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import type { GrantHandler } from './grant-handler.interface';
 import { PasswordGrant } from './password.grant';
@@ -21,7 +22,7 @@ export interface GrantHandlerType extends Type<GrantHandler> {
  * endpoint, the metadata, the OpenAPI description and client administration all derive from. Adding a grant is
  * its file and one entry here; a host adds its own with the `grantHandlers` extra instead.
  */
-export const BUILT_IN_GRANT_HANDLERS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant] as const;
+export const BUILT_IN_GRANT_HANDLERS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, AuthorizationCodeGrant] as const;
 
 /** The `grant_type` values this module implements. */
 export type OAuthGrantType = (typeof BUILT_IN_GRANT_HANDLERS)[number]['grantType'];

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, type OnModuleInit, Req } from '@nestjs/common';
 import { Public } from '../auth/public.decorator';
+import { AuthorizeController } from '../authorize/authorize.controller';
 import { IntrospectionController } from '../introspection/introspection.controller';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
@@ -10,6 +11,7 @@ import { RoutePaths } from './route-paths';
 
 /** Where each endpoint the metadata names is served, as paths under the issuer. */
 interface EndpointPaths {
+  authorization: string;
   token: string;
   revocation: string;
   introspection: string;
@@ -38,6 +40,7 @@ export class MetadataController implements OnModuleInit {
     // Under a global prefix, a RouterModule path or URI versioning the endpoints are not at /oauth/...: the
     // document names the paths Nest actually serves them at, or clients would be sent to a 404.
     this.paths = {
+      authorization: this.routes.of(AuthorizeController, 'authorize'),
       token: this.routes.of(TokenController, 'token'),
       revocation: this.routes.of(RevocationController, 'revoke'),
       introspection: this.routes.of(IntrospectionController, 'introspect'),
@@ -59,17 +62,27 @@ export class MetadataController implements OnModuleInit {
     // paths Nest adds (global prefix, RouterModule) do not.
     const base = issuer.replace(/\/+$/, '');
     const authMethods = ['client_secret_basic', 'client_secret_post'];
+    const codeFlow = this.options.grantTypes.includes('authorization_code');
     return {
       issuer,
+      ...(codeFlow ? { authorization_endpoint: `${base}${this.paths.authorization}` } : {}),
       token_endpoint: `${base}${this.paths.token}`,
       revocation_endpoint: `${base}${this.paths.revocation}`,
       introspection_endpoint: `${base}${this.paths.introspection}`,
       ...(this.options.accessTokenFormat === 'jwt' ? { jwks_uri: `${base}${this.paths.jwks}` } : {}),
       grant_types_supported: this.options.grantTypes,
-      // RFC 8414 §2 makes this field REQUIRED; there is no authorization endpoint, so no response type.
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: authMethods,
-      revocation_endpoint_auth_methods_supported: authMethods,
+      // RFC 8414 §2 makes this field REQUIRED; without the authorization endpoint there is no response type.
+      response_types_supported: codeFlow ? ['code'] : [],
+      ...(codeFlow
+        ? {
+            // RFC 9700 §2.1.1: PKCE for every client, and plain is not offered.
+            code_challenge_methods_supported: ['S256'],
+            authorization_response_iss_parameter_supported: true,
+          }
+        : {}),
+      // Public clients (RFC 6749 §2.1) send only their client_id.
+      token_endpoint_auth_methods_supported: [...authMethods, 'none'],
+      revocation_endpoint_auth_methods_supported: [...authMethods, 'none'],
       introspection_endpoint_auth_methods_supported: authMethods,
       // RECOMMENDED, and a server "MAY choose not to advertise some supported scope values" (RFC 8414 §2): so it
       // comes from configuration rather than from the registered clients, which would cost a read of every client

@@ -268,7 +268,7 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
 
   describe('token endpoint dispatch (RFC 6749 §5.2)', () => {
     it('refuses a grant_type the server does not support with unsupported_grant_type', async () => {
-      for (const grantType of ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'PASSWORD', '']) {
+      for (const grantType of ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code', 'PASSWORD', '']) {
         expect(await oauthError(h.tokens.exchange(web, request({ grant_type: grantType, username: 'alice', password: 'alice-pw' })))).toMatchObject({
           error: 'unsupported_grant_type',
           status: 400,
