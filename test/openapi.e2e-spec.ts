@@ -53,6 +53,7 @@ describe('API documentation (/docs)', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/.well-known/jwks.json',
       '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
       '/health',
       '/me',
       '/oauth/authorize',
@@ -61,6 +62,7 @@ describe('API documentation (/docs)', () => {
       '/oauth/introspect',
       '/oauth/revoke',
       '/oauth/token',
+      '/oauth/userinfo',
     ]);
   });
 

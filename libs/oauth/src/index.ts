@@ -57,7 +57,7 @@ export {
   type AttemptSlot,
 } from './repositories/attempt-counter.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
-export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
+export { UserLookup, type OAuthSubject, type OAuthUserClaims } from './repositories/user-lookup';
 export { AuthorizationCodeRepository, type AuthorizationCodeRecord } from './repositories/authorization-code.repository';
 export { BrowserSessionRepository, type BrowserSessionRecord } from './repositories/browser-session.repository';
 export { ConsentRepository, type ConsentRecord } from './repositories/consent.repository';

@@ -36,6 +36,8 @@ import { AttemptThrottle } from './throttle/attempt-throttle';
 import { ClientThrottle } from './throttle/client-throttle';
 import { LoginThrottle } from './throttle/login-throttle';
 import { TokenController } from './token/token.controller';
+import { IdTokenIssuer } from './oidc/id-token.issuer';
+import { UserinfoController } from './oidc/userinfo.controller';
 import { TokenFinder } from './token/token-finder';
 import { TokenIssuer } from './token/token-issuer';
 import { TokenService } from './token/token.service';
@@ -50,6 +52,7 @@ import { TokenService } from './token/token.service';
   imports: [PassportModule],
   controllers: [
     AuthorizeController,
+    UserinfoController,
     TokenController,
     RevocationController,
     IntrospectionController,
@@ -100,6 +103,7 @@ import { TokenService } from './token/token.service';
     AuthorizationCodeIssuer,
     BrowserResponses,
     BrowserSessions,
+    IdTokenIssuer,
   ],
   exports: [
     OAUTH_RESOLVED_OPTIONS,

@@ -8,9 +8,11 @@ import { OAuthEvents } from '../events/oauth-events';
 import { AuthorizationCodeRepository, type AuthorizationCodeRecord } from '../repositories/authorization-code.repository';
 import type { OAuthClient } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
+import { IdTokenIssuer } from '../oidc/id-token.issuer';
 import { UserLookup } from '../repositories/user-lookup';
 import { TokenIssuer } from '../token/token-issuer';
 import type { TokenRequestDto } from '../token/token-request.dto';
+import type { TokenRequestParameters } from '../token/token-request-parameters';
 import type { TokenResponse } from '../token/token-response';
 import type { GrantHandler } from './grant-handler.interface';
 
@@ -29,10 +31,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly grants: GrantRepository,
     private readonly events: OAuthEvents,
     private readonly cache: AccessTokenCache,
+    private readonly idTokens: IdTokenIssuer,
     @Optional() private readonly userLookup?: UserLookup,
   ) {}
 
-  async handle(request: TokenRequestDto, client: OAuthClient): Promise<TokenResponse> {
+  async handle(request: TokenRequestDto, client: OAuthClient, parameters?: TokenRequestParameters): Promise<TokenResponse> {
     if (request.code === undefined) throw OAuthError.invalidRequest('The code parameter is missing');
     if (request.redirect_uri === undefined) throw OAuthError.invalidRequest('The redirect_uri parameter is missing');
     if (request.code_verifier === undefined) throw OAuthError.invalidRequest('The code_verifier parameter is missing (PKCE, RFC 7636)');
@@ -76,6 +79,17 @@ export class AuthorizationCodeGrant implements GrantHandler {
       const winner = await this.codes.findByDigest(code.digest);
       if (winner) await this.revokeAfterReuse(winner, now);
       throw invalidCode();
+    }
+    // OIDC Core §3.1.3.3: an ID token when the user signed in for OpenID Connect.
+    if (scope.includes('openid') && this.idTokens.available) {
+      response.id_token = await this.idTokens.issue({
+        issuer: parameters?.issuer ?? '',
+        clientId: client.id,
+        userId: code.userId,
+        authTime: code.authTime,
+        nonce: code.nonce,
+        accessToken: response.access_token,
+      });
     }
     return response;
   }
