@@ -1,4 +1,4 @@
-import { OAuthClientAdminService } from '@nest-oauth/server';
+import { OAuthClientAdminService, UserRevocationService } from '@nest-oauth/server';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,6 +137,16 @@ describe('authorization endpoint: login, session and consent', () => {
     } finally {
       clock.restore();
     }
+  });
+
+  it("a new password ends the user's browser sessions: the next request asks for the password again", async () => {
+    const browser = await signedInBrowser();
+    expect((await browser.get(authorizeUrl(params()))).status).toBe(302);
+    // What the host does after changing the password (the admin CLI's user:set-password does the same).
+    const user = await t.app.get(UsersService).findByEmail(username);
+    await t.app.get(UserRevocationService).revokeUser(String(user!.id), 'password changed');
+    const after = await browser.get(authorizeUrl(params()));
+    expect({ status: after.status, login: after.text.includes('name="password"') }).toEqual({ status: 200, login: true });
   });
 
   it('the session cookie is HttpOnly and SameSite=Lax (not Secure in development), and only its digest is stored', async () => {

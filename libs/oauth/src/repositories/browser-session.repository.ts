@@ -22,6 +22,8 @@ export abstract class BrowserSessionRepository {
   /** Records a use of the session. */
   abstract touch(digest: string, at: Date): Promise<void>;
   abstract delete(digest: string): Promise<void>;
+  /** Ends every session of the user (a new password, a disabled account); returns how many. */
+  abstract deleteForUser(userId: string): Promise<number>;
   /** Deletes up to `limit` sessions whose absolute end is before `before`; returns how many. */
   abstract deleteExpired(before: Date, limit: number): Promise<number>;
 }

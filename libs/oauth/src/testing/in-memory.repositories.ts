@@ -282,6 +282,10 @@ export class InMemoryBrowserSessionRepository extends BrowserSessionRepository {
     this.store.browserSessions.delete(digest);
   }
 
+  async deleteForUser(userId: string): Promise<number> {
+    return deleteWhere(this.store.browserSessions, (session) => session.userId === userId);
+  }
+
   async deleteExpired(before: Date, limit: number): Promise<number> {
     return deleteWhere(this.store.browserSessions, (session) => session.expiresAt < before, limit);
   }

@@ -291,7 +291,7 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       },
     },
     {
-      name: 'BrowserSessionRepository: a saved session reads back by digest, touch moves its last use, delete and deleteExpired remove it',
+      name: 'BrowserSessionRepository: a saved session reads back by digest, touch moves its last use, delete, deleteForUser and deleteExpired remove it',
       async run({ browserSessions }) {
         const session = (overrides: Partial<BrowserSessionRecord> = {}): BrowserSessionRecord => ({
           digest: digestToken(generateOpaqueToken()),
@@ -316,6 +316,13 @@ export function storageConformanceCases(): StorageConformanceCase[] {
         assert.equal(await browserSessions.findByDigest(ended.digest), null);
         await browserSessions.delete(other.digest);
         assert.equal(await browserSessions.findByDigest(other.digest), null);
+        const elsewhere = session({ userId: 'user-2' });
+        await browserSessions.save(elsewhere);
+        await browserSessions.save(session());
+        assert.equal(await browserSessions.deleteForUser('user-1'), 2);
+        assert.equal(await browserSessions.findByDigest(live.digest), null);
+        assertSame(await browserSessions.findByDigest(elsewhere.digest), elsewhere);
+        await browserSessions.save({ ...live, lastSeenAt: later(5_000) });
         assertSame(await browserSessions.findByDigest(live.digest), { ...live, lastSeenAt: later(5_000) });
       },
     },

@@ -31,6 +31,11 @@ export class TypeOrmBrowserSessionRepository extends BrowserSessionRepository {
     await this.connection.transaction((manager) => manager.delete(OAuthBrowserSessionEntity, { digest }));
   }
 
+  async deleteForUser(userId: string): Promise<number> {
+    const result = await this.connection.transaction((manager) => manager.delete(OAuthBrowserSessionEntity, { userId }));
+    return result.affected ?? 0;
+  }
+
   async deleteExpired(before: Date, limit: number): Promise<number> {
     const deleted = await this.connection.transaction((manager) =>
       deleteBatch(manager, OAuthBrowserSessionEntity, 'digest', { expiresAt: LessThan(before) }, limit),

@@ -8,6 +8,8 @@ export class OAuthBrowserSessionEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   digest: string;
 
+  /** Indexed so that a new password ends the user's sessions with one indexed delete. */
+  @Index('idx_oauth_sessions_user_id')
   @Column({ name: 'user_id', type: 'varchar', length: 128 })
   userId: string;
 

@@ -17,7 +17,10 @@ export class SessionsAndConsents1764979202000 implements MigrationInterface {
           { name: 'expires_at', type: 'bigint' },
           { name: 'created_at', type: 'bigint' },
         ],
-        indices: [{ name: 'idx_oauth_sessions_expires_at', columnNames: ['expires_at'] }],
+        indices: [
+          { name: 'idx_oauth_sessions_user_id', columnNames: ['user_id'] },
+          { name: 'idx_oauth_sessions_expires_at', columnNames: ['expires_at'] },
+        ],
       }),
     );
     await queryRunner.createTable(
