@@ -32,7 +32,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly events: OAuthEvents,
     private readonly cache: AccessTokenCache,
     private readonly idTokens: IdTokenIssuer,
-    @Optional() private readonly userLookup?: UserLookup,
+    // Optional so that a server without this grant needs no user lookup; the grant registry refuses to boot with
+    // this grant enabled and no lookup.
+    @Optional() readonly userLookup?: UserLookup,
   ) {}
 
   async handle(request: TokenRequestDto, client: OAuthClient, parameters?: TokenRequestParameters): Promise<TokenResponse> {

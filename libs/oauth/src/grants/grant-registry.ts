@@ -110,13 +110,15 @@ export function grantRegistryProviders(handlers: readonly GrantHandlerType[]): P
           }
           if (options.grantTypes.includes(grantType)) enabled.set(grantType, instance);
         });
-        const password = enabled.get(PasswordGrant.grantType) as PasswordGrant | undefined;
-        if (password && !password.userLookup) {
-          throw new MisconfigurationError(
-            'OAuthModule: the password grant is enabled but no user lookup is configured. ' +
-              'Pass `userLookup: YourUserLookup` (a class implementing UserLookup) and the modules it needs in `imports`, ' +
-              "or leave 'password' out of `grantTypes`.",
-          );
+        for (const grantType of [PasswordGrant.grantType, AuthorizationCodeGrant.grantType]) {
+          const handler = enabled.get(grantType) as PasswordGrant | AuthorizationCodeGrant | undefined;
+          if (handler && !handler.userLookup) {
+            throw new MisconfigurationError(
+              `OAuthModule: the ${grantType} grant is enabled but no user lookup is configured. ` +
+                'Pass `userLookup: YourUserLookup` (a class implementing UserLookup) and the modules it needs in `imports`, ' +
+                `or leave '${grantType}' out of \`grantTypes\`.`,
+            );
+          }
         }
         return new OAuthGrantRegistry(
           handlers.map((handler) => handler.grantType),

@@ -518,6 +518,13 @@ describe('OAuthModule configuration', () => {
     ).rejects.toThrow(/userLookup/);
   });
 
+  it('fails at boot when the authorization_code grant is enabled without a userLookup: its login page checks passwords', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [OAuthModule.forRoot({ grantTypes: ['authorization_code'], storage: OAuthInMemoryStorageModule.register() })],
+    }).compile();
+    await expect(compiling).rejects.toThrow(/the authorization_code grant is enabled but no user lookup/);
+  });
+
   it('fails at boot on invalid options, also when they come from forRootAsync', async () => {
     await expect(
       Test.createTestingModule({
