@@ -170,6 +170,51 @@ describe('admin CLI', () => {
       expect((await login(t, 'typed', 'a typed secret!', 'ada@example.org', 'pw')).body.refresh_token).toBeUndefined();
     });
 
+    it('creates a public client with --public and --redirect-uris: no secret printed or stored, and it authenticates by client_id alone', async () => {
+      const stdout = await ok([
+        'client:create',
+        '--id',
+        'spa',
+        '--public',
+        '--scopes',
+        'openid read',
+        '--grants',
+        'refresh_token',
+        '--redirect-uris',
+        'https://app.example.com/callback  http://127.0.0.1/callback',
+      ]);
+      expect(stdout).not.toMatch(/Client secret:/);
+      expect(stdout).toContain('redirect URIs https://app.example.com/callback http://127.0.0.1/callback; public (no secret)');
+      const t = await app();
+      const row = await t.dataSource.getRepository(OAuthClientEntity).findOneByOrFail({ id: 'spa' });
+      expect({ secretHash: row.secretHash, method: row.tokenEndpointAuthMethod, uris: row.redirectUris }).toEqual({
+        secretHash: '',
+        method: 'none',
+        uris: 'https://app.example.com/callback http://127.0.0.1/callback',
+      });
+      // Authenticated by its id: what fails is the refresh token, not the client.
+      const refreshed = await request(t.http)
+        .post('/oauth/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'spa' });
+      expect({ status: refreshed.status, error: refreshed.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
+    });
+
+    it('refuses --public with --secret, a public client with the password grant, and a redirect URI with a fragment or plain http', async () => {
+      const both = await cli(['client:create', '--id', 'x', '--public', '--secret', 's', '--scopes', 'read', '--grants', 'refresh_token']);
+      expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/--secret.*cannot be used with.*--public/) });
+      const password = await cli(['client:create', '--id', 'x', '--public', '--scopes', 'read', '--grants', 'password']);
+      expect({ code: password.code, stderr: password.stderr }).toEqual({
+        code: 1,
+        stderr: expect.stringMatching(/^error: --grants: a public client may use only/),
+      });
+      for (const uri of ['https://app.example.com/cb#frag', 'http://app.example.com/cb']) {
+        const run = await cli(['client:create', '--id', 'x', '--scopes', 'read', '--redirect-uris', uri]);
+        expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^error: --redirect-uris: /) });
+      }
+      expect(await ok(['client:list'])).toBe('No clients.\n');
+    });
+
     it('refuses a duplicate client id with a clear message, and keeps the existing client and its secret', async () => {
       const secret = generatedSecret(await ok(['client:create', '--id', 'dup', '--scopes', 'read']));
       const run = await cli(['client:create', '--id', 'dup', '--scopes', 'read write', '--secret', 'other secret']);

@@ -31,6 +31,9 @@ describe('client administration (OAuthClientAdminService) on the real storage', 
       grants: ['password', 'client_credentials'],
       scopes: ['read', 'write'],
       defaultScopes: ['read'],
+      redirectUris: [],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      firstParty: false,
     });
 
     const granted = await request(t.http)

@@ -38,7 +38,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const DEMO_GRANT = 'urn:example:params:oauth:grant-type:demo';
 /** What the token endpoint accepts by default: every registered grant type, the built-in ones first. */
-const ENABLED = ['password', 'refresh_token', 'client_credentials', DEMO_GRANT];
+const ENABLED = ['password', 'refresh_token', 'client_credentials', 'authorization_code', DEMO_GRANT];
 
 /** The host's own state the grant checks: one-time codes, each standing for a user. */
 @Injectable()

@@ -21,11 +21,12 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
         token_endpoint: 'http://auth.example.test:8443/oauth/token',
         revocation_endpoint: 'http://auth.example.test:8443/oauth/revoke',
         introspection_endpoint: 'http://auth.example.test:8443/oauth/introspect',
-        grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        authorization_endpoint: 'http://auth.example.test:8443/oauth/authorize',
+        grant_types_supported: ['password', 'refresh_token', 'client_credentials', 'authorization_code'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        response_types_supported: [],
+        response_types_supported: ['code'],
       });
     });
 

@@ -53,11 +53,16 @@ describe('API documentation (/docs)', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/.well-known/jwks.json',
       '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
       '/health',
       '/me',
+      '/oauth/authorize',
+      '/oauth/authorize/consent',
+      '/oauth/authorize/login',
       '/oauth/introspect',
       '/oauth/revoke',
       '/oauth/token',
+      '/oauth/userinfo',
     ]);
   });
 
@@ -71,7 +76,12 @@ describe('API documentation (/docs)', () => {
     const token = document.paths['/oauth/token'].post;
     expect(token.requestBody.content['application/x-www-form-urlencoded'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenRequest' });
     expect(token.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OAuthTokenResponse' });
-    expect(document.components.schemas.OAuthTokenRequest.properties.grant_type.enum).toEqual(['password', 'refresh_token', 'client_credentials']);
+    expect(document.components.schemas.OAuthTokenRequest.properties.grant_type.enum).toEqual([
+      'password',
+      'refresh_token',
+      'client_credentials',
+      'authorization_code',
+    ]);
     // What the scanner inferred from the module's undecorated DTOs is replaced, not left beside.
     expect(Object.keys(document.components.schemas).filter((name) => !name.startsWith('OAuth'))).toEqual([]);
   });

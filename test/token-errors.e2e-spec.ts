@@ -140,7 +140,7 @@ describe('POST /oauth/token errors', () => {
     expectOAuthError(response, 400, 'unauthorized_client');
   });
 
-  it.each(['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'nonsense'])(
+  it.each(['urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code', 'nonsense'])(
     'unsupported_grant_type for grant_type=%s (§5.2)',
     async (grantType) => {
       const response = await token().set('Authorization', DEMO.basic).type('form').send({ grant_type: grantType });

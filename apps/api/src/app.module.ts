@@ -48,9 +48,12 @@ export class AppModule {
               ...options,
               realm: 'breakout',
               ...(rateLimitStorage ? { rateLimitStorage } : {}),
+              // Plain http on a development machine; https everywhere else.
+              secureCookies: settings.get('production', { infer: true }),
               // A client secret an operator types is hashed like a password (the admin CLI does the same).
               clientSecretHash: { cost: settings.get('passwordHashCost', { infer: true }) },
-              ...(oauth.accessTokenFormat === 'jwt' ? { jwt: await loadJwtSigningKeys(jwt) } : {}),
+              // Signing keys in either format: JWT access tokens, and OpenID Connect ID tokens.
+              jwt: await loadJwtSigningKeys(jwt),
             };
           },
           storage: OAuthTypeOrmModule.forFeature(),

@@ -49,7 +49,7 @@ export { TokenRequestParameters } from './token/token-request-parameters';
 export type { TokenResponse } from './token/token-response';
 
 export { AccessTokenRepository, type AccessTokenRecord, type TokenWithGrant } from './repositories/access-token.repository';
-export { ClientRepository, type OAuthClient } from './repositories/client.repository';
+export { ClientRepository, type OAuthClient, type OAuthClientAuthMethod } from './repositories/client.repository';
 export { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from './repositories/grant.repository';
 export {
   AttemptCounterRepository,
@@ -59,7 +59,12 @@ export {
   type AttemptSlot,
 } from './repositories/attempt-counter.repository';
 export { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from './repositories/refresh-token.repository';
-export { UserLookup, type OAuthSubject } from './repositories/user-lookup';
+export { UserLookup, type OAuthSubject, type OAuthUserClaims } from './repositories/user-lookup';
+export { AuthorizationCodeRepository, type AuthorizationCodeRecord } from './repositories/authorization-code.repository';
+export { BrowserSessionRepository, type BrowserSessionRecord } from './repositories/browser-session.repository';
+export { ConsentRepository, type ConsentRecord } from './repositories/consent.repository';
+export { DefaultOAuthPages } from './pages/default-oauth-pages';
+export { escapeHtml, OAuthPages, type OAuthConsentView, type OAuthErrorView, type OAuthFormView, type OAuthLoginView } from './pages/oauth-pages';
 
 // The TypeORM storage (entities, migrations, OAuthTypeOrmModule) is the `@nest-oauth/server/typeorm` entry point:
 // nothing exported here may load typeorm, an optional peer dependency. OAuthTestingModule and the in-memory storage

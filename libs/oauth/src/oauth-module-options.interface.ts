@@ -4,6 +4,7 @@ import type { SecretHashOptions } from './crypto/secret-hash';
 import type { RateLimitStorage } from './auth/token-rate-limit.guard';
 import type { OAuthEvents } from './events/oauth-events';
 import type { GrantHandlerType, OAuthGrantType } from './grants/grant-registry';
+import type { OAuthPages } from './pages/oauth-pages';
 import type { UserLookup } from './repositories/user-lookup';
 
 export type { OAuthGrantType } from './grants/grant-registry';
@@ -143,6 +144,23 @@ export interface OAuthModuleOptions {
   /** Signing keys for `accessTokenFormat: 'jwt'`. */
   jwt?: OAuthJwtOptions;
   /**
+   * Whether the authorization endpoint's cookies (the CSRF token, the browser session) are `Secure`, sent over
+   * https only. Turn it off only for development over plain http.
+   * @default true
+   */
+  secureCookies?: boolean;
+  /**
+   * Seconds a browser stays signed in at the authorization endpoint without using it; the next authorization
+   * request after that asks for the password again.
+   * @default 3600
+   */
+  sessionIdleSeconds?: number;
+  /**
+   * Seconds a browser stays signed in at the authorization endpoint at most, however often it is used.
+   * @default 86400
+   */
+  sessionMaxSeconds?: number;
+  /**
    * Realm named in `WWW-Authenticate` challenges (RFC 7617 §2, RFC 6750 §3).
    * @default 'oauth'
    */
@@ -201,7 +219,13 @@ export interface OAuthModuleExtras {
    */
   grantHandlers?: GrantHandlerType[];
   /**
-   * Modules the `userLookup`, `events` and `grantHandlers` need.
+   * The login, consent and error pages of the authorization endpoint: a class extending `OAuthPages`, created
+   * inside the module (so what it injects must come from `imports`).
+   * @default DefaultOAuthPages, plain HTML forms
+   */
+  pages?: Type<OAuthPages>;
+  /**
+   * Modules the `userLookup`, `events`, `grantHandlers` and `pages` need.
    * @default []
    */
   imports?: ModuleMetadata['imports'];

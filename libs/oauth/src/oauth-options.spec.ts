@@ -152,6 +152,6 @@ describe('resolveOAuthOptions keeps wiring out of the settings', () => {
 
   it('gives each resolution its own grantTypes array, so one caller cannot change the defaults of another', () => {
     resolveOAuthOptions().grantTypes.pop();
-    expect(resolveOAuthOptions().grantTypes).toEqual(['password', 'refresh_token', 'client_credentials']);
+    expect(resolveOAuthOptions().grantTypes).toEqual(['password', 'refresh_token', 'client_credentials', 'authorization_code']);
   });
 });

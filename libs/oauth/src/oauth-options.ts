@@ -26,6 +26,9 @@ const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
   hashQueueMax: 16,
   hashQueueTimeoutMs: 2000,
   clientSecretHash: { cost: 15, parallelism: 3 },
+  secureCookies: true,
+  sessionIdleSeconds: 3600,
+  sessionMaxSeconds: 86400,
 };
 
 /**
@@ -36,7 +39,7 @@ const DEFAULTS: Omit<ResolvedOAuthOptions, 'grantTypes' | 'hashConcurrency'> = {
 export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registeredGrantTypes: readonly string[] = []): ResolvedOAuthOptions {
   const data = { ...options } as OAuthModuleOptions & Record<string, unknown>;
   // forRoot() hands the extras (storage, userLookup, ...) over with the options; they are wiring, not settings.
-  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal', 'grantHandlers']) delete data[extra];
+  for (const extra of ['storage', 'userLookup', 'events', 'imports', 'isGlobal', 'grantHandlers', 'pages']) delete data[extra];
   const resolved: ResolvedOAuthOptions = {
     ...DEFAULTS,
     hashConcurrency: defaultHashConcurrency(),
@@ -65,6 +68,11 @@ export function resolveOAuthOptions(options: OAuthModuleOptions = {}, registered
     'hashQueueMax',
     'hashQueueTimeoutMs',
   ] as const;
+  for (const key of ['sessionIdleSeconds', 'sessionMaxSeconds'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] <= 0) {
+      throw new MisconfigurationError(`OAuthModule: ${key} must be a positive whole number of seconds, got ${String(resolved[key])}`);
+    }
+  }
   for (const key of numbers) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
       throw new MisconfigurationError(`OAuthModule: ${key} must be a whole number, 0 or more, got ${String(resolved[key])}`);

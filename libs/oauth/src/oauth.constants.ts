@@ -9,6 +9,7 @@ export const OAUTH_SCOPES_KEY = 'oauth:scopes';
 /** Passport strategy names; prefixed so they never collide with a host's own `basic` or `bearer`. */
 export const CLIENT_BASIC_STRATEGY = 'oauth-client-basic';
 export const CLIENT_POST_STRATEGY = 'oauth-client-post';
+export const CLIENT_PUBLIC_STRATEGY = 'oauth-client-public';
 export const BEARER_STRATEGY = 'oauth-bearer';
 /** Request property that holds the client authenticated at the token endpoint. */
 export const OAUTH_CLIENT_PROPERTY = 'oauthClient';

@@ -1,6 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { LoggingOAuthEvents, OAuthEvents } from './events/oauth-events';
 import { UserLookup } from './repositories/user-lookup';
+import { DefaultOAuthPages } from './pages/default-oauth-pages';
+import { OAuthPages } from './pages/oauth-pages';
 import { MisconfigurationError } from './errors/misconfiguration.error';
 import { grantRegistryProviders, registerGrantHandlers } from './grants/grant-registry';
 import { OAUTH_MODULE_OPTIONS } from './oauth.constants';
@@ -21,7 +23,7 @@ export const {
       throw new MisconfigurationError(
         'OAuthModule needs a storage: pass `storage: OAuthTypeOrmModule.forFeature()` (from @nest-oauth/server/typeorm), ' +
           '`OAuthInMemoryStorageModule.register()`, or your own module that ' +
-          'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository and AttemptCounterRepository.',
+          'exports ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository, AttemptCounterRepository and AuthorizationCodeRepository.',
       );
     }
     // Checked here, as the module is defined, so a misnamed grant stops the app before anything starts.
@@ -36,6 +38,7 @@ export const {
         ...(definition.providers ?? []),
         ...(extras.userLookup ? [{ provide: UserLookup, useClass: extras.userLookup }] : []),
         { provide: OAuthEvents, useClass: extras.events ?? LoggingOAuthEvents },
+        { provide: OAuthPages, useClass: extras.pages ?? DefaultOAuthPages },
         ...grantRegistryProviders(grantHandlers),
       ],
     };

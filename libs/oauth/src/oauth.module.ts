@@ -3,10 +3,15 @@ import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessTokenCache } from './auth/access-token-cache';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AuthorizationCodeIssuer } from './authorize/authorization-code.issuer';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { BrowserResponses } from './authorize/browser-responses';
+import { BrowserSessions } from './authorize/browser-sessions';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ClientAuthenticator } from './auth/client-authenticator';
 import { ClientBasicStrategy } from './auth/client-basic.strategy';
 import { ClientPostStrategy } from './auth/client-post.strategy';
+import { ClientPublicStrategy } from './auth/client-public.strategy';
 import { ClientSecretVerifier } from './auth/client-secret.verifier';
 import { TokenRateLimitCounter } from './auth/token-rate-limit.guard';
 import { HashLimiter } from './crypto/hash-limiter';
@@ -32,6 +37,8 @@ import { AttemptThrottle } from './throttle/attempt-throttle';
 import { ClientThrottle } from './throttle/client-throttle';
 import { LoginThrottle } from './throttle/login-throttle';
 import { TokenController } from './token/token.controller';
+import { IdTokenIssuer } from './oidc/id-token.issuer';
+import { UserinfoController } from './oidc/userinfo.controller';
 import { TokenFinder } from './token/token-finder';
 import { TokenIssuer } from './token/token-issuer';
 import { TokenService } from './token/token.service';
@@ -44,7 +51,16 @@ import { TokenService } from './token/token.service';
  */
 @Module({
   imports: [PassportModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, MetadataController, JwksController, MethodNotAllowedController],
+  controllers: [
+    AuthorizeController,
+    UserinfoController,
+    TokenController,
+    RevocationController,
+    IntrospectionController,
+    MetadataController,
+    JwksController,
+    MethodNotAllowedController,
+  ],
   providers: [
     {
       provide: OAUTH_RESOLVED_OPTIONS,
@@ -75,6 +91,7 @@ import { TokenService } from './token/token.service';
     ClientAuthenticator,
     ClientBasicStrategy,
     ClientPostStrategy,
+    ClientPublicStrategy,
     TokenFinder,
     RevocationService,
     UserRevocationService,
@@ -84,6 +101,10 @@ import { TokenService } from './token/token.service';
     BearerStrategy,
     OAuthClientAdminService,
     RoutePaths,
+    AuthorizationCodeIssuer,
+    BrowserResponses,
+    BrowserSessions,
+    IdTokenIssuer,
   ],
   exports: [
     OAUTH_RESOLVED_OPTIONS,

@@ -37,6 +37,13 @@ export function parseGrantList(value: string): string[] {
   return grants;
 }
 
+/** A space-separated list of redirect URIs (a URI holds no space); the service checks each. */
+export function parseRedirectUris(value: string): string[] {
+  const uris = value.split(' ').filter((uri) => uri.length > 0);
+  if (uris.length === 0) throw new CliInputError('at least one redirect URI is required');
+  return uris;
+}
+
 export function parseEmail(value: string): string {
   const email = value.trim();
   if (!EMAIL.test(email) || email.length > MAX_EMAIL) throw new CliInputError('not an email address');

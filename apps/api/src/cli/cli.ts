@@ -7,7 +7,17 @@ import { createInterface } from 'node:readline';
 import { ConfigurationError, loadAppConfig } from '../config/app-config';
 import { UserAccountError, UserAccountsService } from '../users/user-accounts.service';
 import { UsersService } from '../users/users.service';
-import { CliInputError, MAX_BATCH_SIZE, parseBatchSize, parseEmail, parseGrantList, parsePersonName, parseRoles, parseScopeList } from './cli-input';
+import {
+  CliInputError,
+  MAX_BATCH_SIZE,
+  parseBatchSize,
+  parseEmail,
+  parseGrantList,
+  parsePersonName,
+  parseRedirectUris,
+  parseRoles,
+  parseScopeList,
+} from './cli-input';
 import { CliModule } from './cli.module';
 import { TokenPurgeService } from './token-purge.service';
 
@@ -62,14 +72,20 @@ const CLIENT_OPTIONS: Record<OAuthClientField, string> = {
   grants: '--grants',
   scopes: '--scopes',
   defaultScopes: '--default-scopes',
+  redirectUris: '--redirect-uris',
+  tokenEndpointAuthMethod: '--public',
+  firstParty: '--first-party',
 };
 
 interface ClientCreateOptions {
   id: string;
   secret?: string;
+  public?: boolean;
   scopes: string[];
   grants: string[];
   defaultScopes?: string[];
+  redirectUris?: string[];
+  firstParty?: boolean;
   name?: string;
 }
 
@@ -78,6 +94,8 @@ interface ClientUpdateOptions {
   scopes?: string[];
   grants?: string[];
   defaultScopes?: string[];
+  redirectUris?: string[];
+  firstParty?: boolean;
   name?: string;
   revokeGrants?: boolean;
 }
@@ -111,31 +129,43 @@ function buildProgram(io: CliIo): Command {
     new Option('--grants <grants>', `comma-separated grant types, among ${OAUTH_GRANT_TYPES.join(', ')}`).argParser(asOption(parseGrantList));
   const defaultScopesOption = (description: string) =>
     new Option('--default-scopes <scopes>', description).argParser(asOption((value) => parseScopeList(value, { allowEmpty: true })));
+  const redirectUrisOption = (description: string) =>
+    new Option('--redirect-uris <uris>', description).argParser(asOption((value) => parseRedirectUris(value)));
   const revokeGrantsOption = (why: string) =>
     new Option('--revoke-grants', `also revoke all of the client's grants, so its tokens stop working at once (${why})`);
 
   program
     .command('client:create')
-    .description('Registers an OAuth client. Without --secret, a random secret is generated and printed once.')
+    .description('Registers an OAuth client. Without --secret or --public, a random secret is generated and printed once.')
     .requiredOption('--id <id>', `client id: ${clientId}`)
-    .option('--secret <secret>', 'a secret of your own (stored with scrypt); omit it to have a strong one generated')
+    .addOption(
+      new Option('--secret <secret>', 'a secret of your own (stored with scrypt); omit it to have a strong one generated').conflicts('public'),
+    )
+    .option('--public', 'a public client (SPA, native app): no secret, authorization_code and refresh_token only')
     .addOption(scopesOption('--scopes <scopes>', 'space-separated scopes the client may be granted, e.g. "read write"').makeOptionMandatory())
     .addOption(grantsOption().default(parseGrantList(DEFAULT_GRANTS), DEFAULT_GRANTS))
     .addOption(defaultScopesOption('scopes granted when a request names none; a subset of --scopes (default: all of --scopes)'))
+    .addOption(redirectUrisOption('space-separated redirect URIs, for the authorization_code grant'))
+    .option('--first-party', "the operator's own client: its users are not asked to consent")
     .option('--name <name>', 'a human-readable name, for operators')
     .addHelpText(
       'after',
-      '\nExample:\n  npm run cli -- client:create --id mobile_app --scopes "read write" --default-scopes read --name "Mobile app"',
+      '\nExamples:\n  npm run cli -- client:create --id mobile_app --scopes "read write" --default-scopes read --name "Mobile app"\n' +
+        '  npm run cli -- client:create --id spa --public --scopes "openid read" --grants authorization_code,refresh_token ' +
+        '--redirect-uris "https://app.example.com/callback"',
     )
     .action(async (options: ClientCreateOptions) => {
       const result = await withApp(io, (app) =>
         app.get(OAuthClientAdminService).create({
           id: options.id,
           secret: options.secret,
+          tokenEndpointAuthMethod: options.public ? 'none' : undefined,
           name: options.name ?? null,
           grants: options.grants,
           scopes: options.scopes,
           defaultScopes: options.defaultScopes,
+          redirectUris: options.redirectUris,
+          firstParty: options.firstParty,
         }),
       );
       print(`Created client ${JSON.stringify(result.client.id)}: ${describeClient(result.client)}`);
@@ -169,12 +199,16 @@ function buildProgram(io: CliIo): Command {
     .addOption(grantsOption())
     .addOption(scopesOption('--scopes <scopes>', 'the new space-separated scopes (replacing the old ones)'))
     .addOption(defaultScopesOption('the new default scopes; needed when the current ones are not all among the new --scopes'))
+    .addOption(redirectUrisOption('the new space-separated redirect URIs (replacing the old ones)'))
+    .option('--first-party', "mark the client as the operator's own: its users are not asked to consent")
+    .option('--no-first-party', 'ask its users for consent again')
     .option('--name <name>', 'a new name ("" removes it)')
     .addOption(revokeGrantsOption('existing tokens otherwise keep the scopes they were issued with until they expire'))
     .addHelpText('after', '\nExample:\n  npm run cli -- client:update --id mobile_app --scopes "read" --default-scopes read --revoke-grants')
     .action(async (options: ClientUpdateOptions) => {
       const { id, revokeGrants, ...changes } = options;
-      if (Object.keys(changes).length === 0) throw new CliInputError('nothing to change: give --grants, --scopes, --default-scopes or --name');
+      if (Object.keys(changes).length === 0)
+        throw new CliInputError('nothing to change: give --grants, --scopes, --default-scopes, --redirect-uris, --first-party or --name');
       const updated = await withApp(io, (app) => app.get(OAuthClientAdminService).update(id, changes, { revokeGrants }));
       print(
         `Updated client ${JSON.stringify(updated.id)}: ${describeClient(updated)}${revokeGrants ? `; revoked ${plural(updated.revokedGrants, 'grant')}` : ''}.`,
@@ -332,7 +366,12 @@ async function readPassword(io: CliIo): Promise<string> {
 }
 
 function describeClient(client: OAuthClientView): string {
-  return `grants ${client.grants.join(',')}; scopes ${client.scopes.join(' ')}; default scopes ${client.defaultScopes.join(' ') || '(none)'}`;
+  return (
+    `grants ${client.grants.join(',')}; scopes ${client.scopes.join(' ')}; default scopes ${client.defaultScopes.join(' ') || '(none)'}` +
+    (client.redirectUris.length > 0 ? `; redirect URIs ${client.redirectUris.join(' ')}` : '') +
+    (client.tokenEndpointAuthMethod === 'none' ? '; public (no secret)' : '') +
+    (client.firstParty ? '; first party' : '')
+  );
 }
 
 function plural(count: number, noun: string): string {

@@ -14,7 +14,7 @@ export class StructuredOAuthEvents extends OAuthEvents {
 
   emit(event: OAuthEvent): void {
     const entry = { ...event, msg: `oauth ${event.type}` };
-    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(entry);
+    if (event.type.endsWith('.reuse_detected') || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(entry);
     else if (OAUTH_FLOOD_EVENTS.has(event.type)) this.logger.debug(entry);
     else this.logger.log(entry);
   }

@@ -10,6 +10,8 @@ import { UsersService } from '../users/users.service';
 /** The credentials of the seed's wiki page, so its requests work against a fresh install. */
 export const DEMO_CLIENT = { id: 'breakout_app', secret: '123456789', scopes: ['read', 'write'] };
 export const DEMO_USER = { email: 'admin@break-out.org', password: 'password' };
+/** A public client for trying the authorization code flow in a browser (README "Sign in through the browser"). */
+export const DEMO_BROWSER_CLIENT = { id: 'demo_spa', redirectUri: 'http://127.0.0.1:8080/callback', scopes: ['read', 'write'] };
 
 /**
  * Fills an empty database with the demo client and user, outside production only, and says so loudly:
@@ -39,6 +41,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
       defaultScopes: DEMO_CLIENT.scopes.join(' '),
       createdAt: new Date(),
     });
+    await clients.insert({
+      id: DEMO_BROWSER_CLIENT.id,
+      // Public: no secret, authenticated by its id; PKCE protects its codes.
+      secretHash: '',
+      tokenEndpointAuthMethod: 'none',
+      name: 'Demo browser app',
+      grants: 'authorization_code refresh_token',
+      scopes: DEMO_BROWSER_CLIENT.scopes.join(' '),
+      defaultScopes: DEMO_BROWSER_CLIENT.scopes.join(' '),
+      redirectUris: DEMO_BROWSER_CLIENT.redirectUri,
+      firstParty: false,
+      createdAt: new Date(),
+    });
     await this.users.create({
       email: DEMO_USER.email,
       password: DEMO_USER.password,
@@ -47,7 +62,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
       roles: ['ADMIN', 'USER'],
     });
     this.logger.warn(
-      `Demo credentials exist: client "${DEMO_CLIENT.id}" and user "${DEMO_USER.email}" were created with the publicly ` +
+      `Demo credentials exist: clients "${DEMO_CLIENT.id}" and "${DEMO_BROWSER_CLIENT.id}" and user "${DEMO_USER.email}" were created with the publicly ` +
         'documented secrets. Never expose this database; set NODE_ENV=production to skip the demo seed.',
     );
   }

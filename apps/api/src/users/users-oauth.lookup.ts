@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UserLookup, type OAuthSubject } from '@nest-oauth/server';
+import { UserLookup, type OAuthSubject, type OAuthUserClaims } from '@nest-oauth/server';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -20,6 +20,22 @@ export class UsersOAuthLookup extends UserLookup {
     if (!Number.isSafeInteger(numericId)) return null;
     const user = await this.users.findById(numericId);
     return user && !user.disabled ? toSubject(user) : null;
+  }
+
+  /** OpenID Connect claims: the module releases the names for `profile` and the address for `email`. */
+  override async claims(id: string): Promise<OAuthUserClaims | null> {
+    const numericId = Number(id);
+    const user = Number.isSafeInteger(numericId) ? await this.users.findById(numericId) : null;
+    if (!user || user.disabled) return null;
+    const name = [user.firstname, user.lastname].filter(Boolean).join(' ');
+    return {
+      ...(name ? { name } : {}),
+      ...(user.firstname ? { given_name: user.firstname } : {}),
+      ...(user.lastname ? { family_name: user.lastname } : {}),
+      email: user.email,
+      // Nothing in this app proves that the user can read mail at that address.
+      email_verified: false,
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable, mixin, type Type } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
 import { OAuthError } from '../errors/oauth.error';
-import { CLIENT_BASIC_STRATEGY, CLIENT_POST_STRATEGY, OAUTH_CLIENT_PROPERTY } from '../oauth.constants';
+import { CLIENT_BASIC_STRATEGY, CLIENT_POST_STRATEGY, CLIENT_PUBLIC_STRATEGY, OAUTH_CLIENT_PROPERTY } from '../oauth.constants';
 import type { OAuthClient } from '../repositories/client.repository';
 
 /**
@@ -43,3 +43,9 @@ export const ClientBasicGuard = createClientGuard([CLIENT_BASIC_STRATEGY], false
  * (`client_secret_basic`, `client_secret_post`): what the token, revocation and introspection endpoints accept.
  */
 export const ClientAuthGuard = createClientGuard([CLIENT_BASIC_STRATEGY, CLIENT_POST_STRATEGY], true);
+
+/**
+ * `ClientAuthGuard`, and a public client (`token_endpoint_auth_method` `none`) by its `client_id` alone: what the
+ * token and revocation endpoints accept (RFC 6749 §3.2.1, RFC 7009 §2.1).
+ */
+export const ClientOrPublicAuthGuard = createClientGuard([CLIENT_BASIC_STRATEGY, CLIENT_POST_STRATEGY, CLIENT_PUBLIC_STRATEGY], true);

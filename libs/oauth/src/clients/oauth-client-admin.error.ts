@@ -10,7 +10,8 @@ export type OAuthClientAdminErrorCode =
   | 'concurrent_update';
 
 /** The inputs of client administration, by the name `OAuthClientAdminService` takes them under. */
-export type OAuthClientField = 'id' | 'secret' | 'name' | 'grants' | 'scopes' | 'defaultScopes';
+export type OAuthClientField =
+  'id' | 'secret' | 'name' | 'grants' | 'scopes' | 'defaultScopes' | 'redirectUris' | 'tokenEndpointAuthMethod' | 'firstParty';
 
 /**
  * A refused client administration call (`OAuthClientAdminService`). Not an `OAuthError`: it answers an operator

@@ -77,7 +77,7 @@ describe('OAuthClientAdminService', () => {
 
     it('refuses a grant type nobody registered, and default scopes outside the scopes', async () => {
       expect((await refusal(admin.create(client({ grants: ['password', 'implicit'] })), 'grants')).message).toMatch(
-        /unknown grant type "implicit"; allowed: password, refresh_token, client_credentials, urn:example:params:oauth:grant-type:demo/,
+        /unknown grant type "implicit"; allowed: password, refresh_token, client_credentials, authorization_code, urn:example:params:oauth:grant-type:demo/,
       );
       expect((await refusal(admin.create(client({ defaultScopes: ['read', 'admin'] })), 'defaultScopes')).message).toMatch(
         /admin not among the scopes \(read write\)/,
@@ -141,6 +141,9 @@ describe('OAuthClientAdminService', () => {
         grants: [],
         scopes: [],
         defaultScopes: [],
+        redirectUris: [],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        firstParty: false,
       });
     });
 
@@ -206,6 +209,73 @@ describe('OAuthClientAdminService', () => {
     });
   });
 
+  describe('create and update: redirect URIs, public clients, first party', () => {
+    it('stores redirect URIs as given, and refuses one with a fragment, a relative one, or http on a public host', async () => {
+      const uris = ['https://app.example.com/cb', 'http://127.0.0.1/cb', 'com.example.app:/oauth'];
+      const { client: created } = await admin.create(client({ redirectUris: uris }));
+      expect(created.redirectUris).toEqual(uris);
+      expect(store.clients.get('web')!.redirectUris).toEqual(uris);
+      for (const uri of ['https://app.example.com/cb#x', '/cb', 'http://app.example.com/cb', 'javascript:alert(1)']) {
+        const error = await refusal(admin.create(client({ id: 'other', redirectUris: [uri] })), 'redirectUris');
+        expect(error.message).toContain(JSON.stringify(uri));
+      }
+      await refusal(admin.create(client({ id: 'other', redirectUris: 'https://app.example.com/cb' as unknown as string[] })), 'redirectUris');
+      await refusal(
+        admin.create(client({ id: 'other', redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.example/${i}`) })),
+        'redirectUris',
+      );
+      expect(store.clients.has('other')).toBe(false);
+    });
+
+    it('refuses the authorization_code grant without a redirect URI, on create and on update', async () => {
+      expect((await refusal(admin.create(client({ grants: ['authorization_code'] })), 'redirectUris')).message).toMatch(
+        /needs at least one redirect URI/,
+      );
+      await admin.create(client({ grants: ['authorization_code'], redirectUris: ['https://app.example.com/cb'] }));
+      await refusal(admin.update('web', { redirectUris: [] }), 'redirectUris');
+      expect(store.clients.get('web')!.redirectUris).toEqual(['https://app.example.com/cb']);
+      const spa = await admin.create(
+        client({
+          id: 'spa',
+          tokenEndpointAuthMethod: 'none',
+          grants: ['authorization_code', 'refresh_token'],
+          redirectUris: ['http://127.0.0.1/cb'],
+        }),
+      );
+      expect(spa.client.grants).toEqual(['authorization_code', 'refresh_token']);
+    });
+
+    it('registers a public client without a secret, and refuses it any grant but authorization_code and refresh_token', async () => {
+      const created = await admin.create(
+        client({ tokenEndpointAuthMethod: 'none', grants: ['refresh_token'], redirectUris: ['http://127.0.0.1/cb'] }),
+      );
+      expect(created.generatedSecret).toBeNull();
+      expect(created.client.tokenEndpointAuthMethod).toBe('none');
+      expect(store.clients.get('web')!.secretHash).toBe('');
+
+      const publicClient = (overrides: Partial<NewOAuthClient>) =>
+        client({ id: 'spa', tokenEndpointAuthMethod: 'none', grants: ['refresh_token'], ...overrides });
+      expect((await refusal(admin.create(publicClient({ grants: ['password'] })), 'grants')).message).toMatch(/public client may use only/);
+      await refusal(admin.create(publicClient({ grants: ['client_credentials'] })), 'grants');
+      await refusal(admin.create(publicClient({ secret: 'a secret' })), 'secret');
+      await refusal(admin.create(publicClient({ tokenEndpointAuthMethod: 'private_key_jwt' as 'none' })), 'tokenEndpointAuthMethod');
+      await refusal(admin.update('web', { grants: ['password'] }), 'grants');
+      await refusal(admin.update('web', { tokenEndpointAuthMethod: 'client_secret_basic' }), 'tokenEndpointAuthMethod');
+      await refusal(admin.rotateSecret('web'), 'secret');
+      expect(store.clients.get('web')!.secretHash).toBe('');
+    });
+
+    it('keeps a confidential client confidential, switches it between basic and post, and marks it first party', async () => {
+      await admin.create(client());
+      await refusal(admin.update('web', { tokenEndpointAuthMethod: 'none' }), 'tokenEndpointAuthMethod');
+      expect((await admin.update('web', { tokenEndpointAuthMethod: 'client_secret_post', firstParty: true })).tokenEndpointAuthMethod).toBe(
+        'client_secret_post',
+      );
+      expect(store.clients.get('web')!.firstParty).toBe(true);
+      await refusal(admin.update('web', { firstParty: 'yes' as unknown as boolean }), 'firstParty');
+    });
+  });
+
   describe('update', () => {
     it('changes grants, scopes, default scopes and name, checking each, and keeps what is not given', async () => {
       await admin.create(client({ name: 'Web' }));
@@ -217,6 +287,9 @@ describe('OAuthClientAdminService', () => {
         grants: ['client_credentials', DEMO_GRANT],
         scopes: ['read', 'admin'],
         defaultScopes: ['admin'],
+        redirectUris: [],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        firstParty: false,
         revokedGrants: 0,
       });
       expect(store.clients.get('web')).toEqual({ ...updated, revokedGrants: undefined, secretHash: before });

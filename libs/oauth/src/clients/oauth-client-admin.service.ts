@@ -4,7 +4,8 @@ import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { OAUTH_REGISTERED_GRANT_TYPES } from '../oauth.constants';
 import { InjectOAuthOptions } from '../oauth-options';
-import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { ClientRepository, clientSettings, type OAuthClient, type OAuthClientAuthMethod } from '../repositories/client.repository';
+import { checkRedirectUri } from './redirect-uri';
 import { GrantRepository } from '../repositories/grant.repository';
 import { OAuthClientAdminError, type OAuthClientField } from './oauth-client-admin.error';
 
@@ -14,9 +15,28 @@ export interface NewOAuthClient {
   id: string;
   /**
    * A secret of the operator's choosing (1 to 512 printable ASCII characters, RFC 6749 Appendix A.2), stored with
-   * scrypt. Omit it to have a 256-bit secret generated, returned once, and stored as a SHA-256 digest.
+   * scrypt. Omit it to have a 256-bit secret generated, returned once, and stored as a SHA-256 digest. A public
+   * client (`tokenEndpointAuthMethod: 'none'`) has none.
    */
   secret?: string;
+  /**
+   * `none` registers a public client (a SPA or a native app, RFC 6749 §2.1): no secret, and only the
+   * `authorization_code` and `refresh_token` grants, since nothing proves who is asking for the others.
+   * @default 'client_secret_basic'
+   */
+  tokenEndpointAuthMethod?: OAuthClientAuthMethod;
+  /**
+   * Where the authorization endpoint may redirect to (RFC 6749 §3.1.2): absolute URIs without a fragment, each
+   * `https`, `http` on a loopback address (RFC 8252 §7.3), or a private-use scheme of a native app such as
+   * `com.example.app:/callback` (RFC 8252 §7.1). A client with the `authorization_code` grant needs at least one.
+   * @default []
+   */
+  redirectUris?: readonly string[];
+  /**
+   * The operator's own client, whose users are not asked to consent.
+   * @default false
+   */
+  firstParty?: boolean;
   /**
    * A name for operators: at most 255 characters, no control characters; trimmed, and `null` when blank.
    * @default null
@@ -40,10 +60,14 @@ export interface OAuthClientChanges {
   /** When the current default scopes are not all among the new scopes, give `defaultScopes` too. */
   scopes?: readonly string[];
   defaultScopes?: readonly string[];
+  redirectUris?: readonly string[];
+  /** Between `client_secret_basic` and `client_secret_post` only: a client does not become public or stop being so. */
+  tokenEndpointAuthMethod?: OAuthClientAuthMethod;
+  firstParty?: boolean;
 }
 
-/** A client as administration shows it: everything but the secret's hash. */
-export type OAuthClientView = Omit<OAuthClient, 'secretHash'>;
+/** A client as administration shows it: everything but the secret's hash, the optional fields filled in. */
+export type OAuthClientView = Required<Omit<OAuthClient, 'secretHash'>>;
 
 /** A client just registered, or given a new secret. */
 export interface OAuthClientWithSecret {
@@ -72,6 +96,11 @@ const MAX_NAME = 255;
 const MAX_GRANTS = 255;
 /** Bounds the scrypt input; RFC 6749 sets no length, and a longer secret adds nothing. */
 const MAX_SECRET = 512;
+/** A bound on what one client stores: RFC 6749 sets none. */
+const MAX_REDIRECT_URIS = 20;
+const AUTH_METHODS: readonly OAuthClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+/** What a public client may use: the others either need a secret (client_credentials) or a trusted app (password). */
+const PUBLIC_CLIENT_GRANTS = ['authorization_code', 'refresh_token'];
 /** How often an update re-reads and retries a client that changed under it before it gives up. */
 const UPDATE_ATTEMPTS = 5;
 
@@ -96,14 +125,19 @@ export class OAuthClientAdminService {
     if (typeof input !== 'object' || input === null) throw invalid('id', 'the new client must be an object');
     const id = checkId(input.id);
     const scopes = checkScopes('scopes', input.scopes);
-    const client: Omit<OAuthClient, 'secretHash'> = {
+    const method = checkAuthMethod(input.tokenEndpointAuthMethod ?? 'client_secret_basic');
+    const client = checkFlow({
       id,
       name: checkName(input.name ?? null),
       grants: this.checkGrants(input.grants),
       scopes,
       defaultScopes: checkDefaultScopes(input.defaultScopes === undefined ? scopes : input.defaultScopes, scopes),
-    };
-    const { secretHash, generatedSecret } = await this.newSecret(input.secret);
+      redirectUris: checkRedirectUris(input.redirectUris ?? []),
+      tokenEndpointAuthMethod: method,
+      firstParty: checkFirstParty(input.firstParty ?? false),
+    });
+    if (method === 'none' && input.secret !== undefined) throw invalid('secret', 'a public client (token endpoint auth method none) has no secret');
+    const { secretHash, generatedSecret } = method === 'none' ? { secretHash: '', generatedSecret: null } : await this.newSecret(input.secret);
     if (!(await this.clients.create({ ...client, secretHash }))) {
       throw new OAuthClientAdminError('client_exists', `A client with id ${quote(id)} already exists`);
     }
@@ -134,12 +168,26 @@ export class OAuthClientAdminService {
         scopes,
         changes.defaultScopes === undefined ? '; change the default scopes too' : '',
       );
+      const settings = clientSettings(current);
+      let method = settings.tokenEndpointAuthMethod;
+      if (changes.tokenEndpointAuthMethod !== undefined && changes.tokenEndpointAuthMethod !== method) {
+        method = checkAuthMethod(changes.tokenEndpointAuthMethod);
+        if (method === 'none' || settings.tokenEndpointAuthMethod === 'none') {
+          throw invalid('tokenEndpointAuthMethod', 'a client cannot become public or stop being public; register a new client instead');
+        }
+      }
       return {
-        ...current,
-        name: changes.name === undefined ? current.name : checkName(changes.name),
-        grants: changes.grants === undefined ? current.grants : this.checkGrants(changes.grants),
-        scopes,
-        defaultScopes,
+        secretHash: current.secretHash,
+        ...checkFlow({
+          id: current.id,
+          name: changes.name === undefined ? current.name : checkName(changes.name),
+          grants: changes.grants === undefined ? current.grants : this.checkGrants(changes.grants),
+          scopes,
+          defaultScopes,
+          redirectUris: changes.redirectUris === undefined ? settings.redirectUris : checkRedirectUris(changes.redirectUris),
+          tokenEndpointAuthMethod: method,
+          firstParty: changes.firstParty === undefined ? settings.firstParty : checkFirstParty(changes.firstParty),
+        }),
       };
     });
     return { ...toView(updated), revokedGrants: options.revokeGrants ? await this.revokeGrants(updated.id, 'client changed') : 0 };
@@ -155,7 +203,10 @@ export class OAuthClientAdminService {
   ): Promise<OAuthClientWithSecret & { revokedGrants: number }> {
     const clientId = checkId(id);
     const { secretHash, generatedSecret } = await this.newSecret(options.secret);
-    const updated = await this.replace(clientId, (current) => ({ ...current, secretHash }));
+    const updated = await this.replace(clientId, (current) => {
+      if (current.tokenEndpointAuthMethod === 'none') throw invalid('secret', 'a public client has no secret to rotate');
+      return { ...current, secretHash };
+    });
     const revokedGrants = options.revokeGrants ? await this.revokeGrants(clientId, 'client secret rotated') : 0;
     return { client: toView(updated), generatedSecret, revokedGrants };
   }
@@ -224,6 +275,42 @@ function checkId(value: unknown): string {
   return value;
 }
 
+function checkAuthMethod(value: unknown): OAuthClientAuthMethod {
+  if (!AUTH_METHODS.includes(value as OAuthClientAuthMethod)) {
+    throw invalid('tokenEndpointAuthMethod', `the token endpoint auth method is one of ${AUTH_METHODS.join(', ')}`);
+  }
+  return value as OAuthClientAuthMethod;
+}
+
+function checkFirstParty(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid('firstParty', 'firstParty is true or false');
+  return value;
+}
+
+function checkRedirectUris(value: unknown): string[] {
+  const uris = checkList('redirectUris', value);
+  if (uris.length > MAX_REDIRECT_URIS) throw invalid('redirectUris', `a client has at most ${MAX_REDIRECT_URIS} redirect URIs`);
+  for (const uri of uris) {
+    const problem = checkRedirectUri(uri);
+    if (problem) throw invalid('redirectUris', `${quote(uri)}: ${problem}`);
+  }
+  return uris;
+}
+
+/** The rules that tie a client's fields together, checked on every create and update. */
+function checkFlow(client: OAuthClientView): OAuthClientView {
+  if (client.tokenEndpointAuthMethod === 'none') {
+    const refused = client.grants.filter((grant) => !PUBLIC_CLIENT_GRANTS.includes(grant));
+    if (refused.length > 0) {
+      throw invalid('grants', `a public client may use only ${PUBLIC_CLIENT_GRANTS.join(' and ')}, not ${refused.map(quote).join(', ')}`);
+    }
+  }
+  if (client.grants.includes('authorization_code') && client.redirectUris.length === 0) {
+    throw invalid('redirectUris', 'a client with the authorization_code grant needs at least one redirect URI');
+  }
+  return client;
+}
+
 function checkName(value: unknown): string | null {
   if (value === null) return null;
   if (typeof value !== 'string') throw invalid('name', 'a name is text, or null');
@@ -275,5 +362,12 @@ function quote(value: string): string {
 }
 
 function toView(client: OAuthClient): OAuthClientView {
-  return { id: client.id, name: client.name, grants: client.grants, scopes: client.scopes, defaultScopes: client.defaultScopes };
+  return {
+    id: client.id,
+    name: client.name,
+    grants: client.grants,
+    scopes: client.scopes,
+    defaultScopes: client.defaultScopes,
+    ...clientSettings(client),
+  };
 }

@@ -27,7 +27,7 @@ export class MethodNotAllowedController {
 
   /** As `metadata`, where the JWKS is served at all: without JWT access tokens its GET is a 404 too. */
   jwks(): never {
-    if (!this.jwt.enabled) throw new NotFoundException();
+    if (!this.jwt.signs) throw new NotFoundException();
     throw OAuthError.methodNotAllowed(['GET', 'HEAD']);
   }
 }

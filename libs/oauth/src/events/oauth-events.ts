@@ -12,6 +12,7 @@ export type OAuthEvent =
   /** `clientKey` is the SHA-256 (hex) of the client id, which may be one nobody registered. */
   | { type: 'client.locked'; clientKey: string; lockedUntil: Date }
   | { type: 'refresh_token.reuse_detected'; clientId: string; userId: string | null; grantId: string }
+  | { type: 'authorization_code.reuse_detected'; clientId: string; userId: string; grantId: string }
   | { type: 'user.revoked'; userId: string; reason: string; revokedGrants: number }
   /** A request to the module's endpoints refused by the per-address rate limit (429). */
   | { type: 'request.rate_limited'; retryAfterSeconds: number }
@@ -39,7 +40,7 @@ export class LoggingOAuthEvents extends OAuthEvents {
 
   emit(event: OAuthEvent): void {
     const line = JSON.stringify(event);
-    if (event.type === 'refresh_token.reuse_detected' || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(line);
+    if (event.type.endsWith('.reuse_detected') || event.type === 'account.locked' || event.type === 'client.locked') this.logger.warn(line);
     else this.logger.debug(line);
   }
 }

@@ -35,7 +35,7 @@ async function registry(grantHandlers: GrantHandlerType[], grantTypes?: string[]
 
 describe('the grant registry', () => {
   it('derives the grant type names from the built-in handler classes', () => {
-    expect(OAUTH_GRANT_TYPES).toEqual(['password', 'refresh_token', 'client_credentials']);
+    expect(OAUTH_GRANT_TYPES).toEqual(['password', 'refresh_token', 'client_credentials', 'authorization_code']);
     expect(BUILT_IN_GRANT_HANDLERS.map((handler) => new (handler as unknown as new (...args: unknown[]) => GrantHandler)().grantType)).toEqual(
       OAUTH_GRANT_TYPES,
     );

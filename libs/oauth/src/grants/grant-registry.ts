@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { MisconfigurationError } from '../errors/misconfiguration.error';
 import { OAUTH_REGISTERED_GRANT_TYPES, OAUTH_RESOLVED_OPTIONS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
+import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import type { GrantHandler } from './grant-handler.interface';
 import { PasswordGrant } from './password.grant';
@@ -21,7 +22,7 @@ export interface GrantHandlerType extends Type<GrantHandler> {
  * endpoint, the metadata, the OpenAPI description and client administration all derive from. Adding a grant is
  * its file and one entry here; a host adds its own with the `grantHandlers` extra instead.
  */
-export const BUILT_IN_GRANT_HANDLERS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant] as const;
+export const BUILT_IN_GRANT_HANDLERS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, AuthorizationCodeGrant] as const;
 
 /** The `grant_type` values this module implements. */
 export type OAuthGrantType = (typeof BUILT_IN_GRANT_HANDLERS)[number]['grantType'];
@@ -109,13 +110,15 @@ export function grantRegistryProviders(handlers: readonly GrantHandlerType[]): P
           }
           if (options.grantTypes.includes(grantType)) enabled.set(grantType, instance);
         });
-        const password = enabled.get(PasswordGrant.grantType) as PasswordGrant | undefined;
-        if (password && !password.userLookup) {
-          throw new MisconfigurationError(
-            'OAuthModule: the password grant is enabled but no user lookup is configured. ' +
-              'Pass `userLookup: YourUserLookup` (a class implementing UserLookup) and the modules it needs in `imports`, ' +
-              "or leave 'password' out of `grantTypes`.",
-          );
+        for (const grantType of [PasswordGrant.grantType, AuthorizationCodeGrant.grantType]) {
+          const handler = enabled.get(grantType) as PasswordGrant | AuthorizationCodeGrant | undefined;
+          if (handler && !handler.userLookup) {
+            throw new MisconfigurationError(
+              `OAuthModule: the ${grantType} grant is enabled but no user lookup is configured. ` +
+                'Pass `userLookup: YourUserLookup` (a class implementing UserLookup) and the modules it needs in `imports`, ' +
+                `or leave '${grantType}' out of \`grantTypes\`.`,
+            );
+          }
         }
         return new OAuthGrantRegistry(
           handlers.map((handler) => handler.grantType),

@@ -52,13 +52,18 @@ export class JwtAccessTokenService implements OnModuleInit {
     return this.options.accessTokenFormat === 'jwt';
   }
 
+  /** Whether the module has a signing key: for JWT access tokens, and for OpenID Connect ID tokens in either format. */
+  get signs(): boolean {
+    return this.signingKey !== undefined;
+  }
+
   async onModuleInit(): Promise<void> {
-    if (!this.enabled) return;
     const jwt = this.options.jwt;
-    if (!jwt?.privateKey || !this.options.issuer) {
+    if (this.enabled && (!jwt?.privateKey || !this.options.issuer)) {
       throw new MisconfigurationError("OAuthModule: accessTokenFormat 'jwt' needs `jwt.privateKey` and an `issuer`");
     }
-    const alg = jwt.privateKey.alg ?? (jwt.privateKey.crv === 'Ed25519' ? 'EdDSA' : 'ES256');
+    if (!jwt?.privateKey) return;
+    const alg = signingAlgorithmOf(jwt.privateKey);
     if (alg !== 'ES256' && alg !== 'EdDSA') throw new MisconfigurationError('OAuthModule: JWT access tokens are signed with ES256 or EdDSA');
     const current = await this.addKey(jwt.privateKey, alg, null);
     this.signingKey = { kid: current.kid, key: await importJWK({ ...jwt.privateKey, alg }, alg), alg };
@@ -84,6 +89,20 @@ export class JwtAccessTokenService implements OnModuleInit {
         .setJti(randomUUID())
         .sign(signing.key)
     );
+  }
+
+  /**
+   * An OpenID Connect ID token (OIDC Core §2): `payload` as given, signed with the current key, `typ` JWT. Only
+   * when `signs`.
+   */
+  signIdToken(payload: Record<string, unknown>): Promise<string> {
+    const signing = this.signingKey!;
+    return new SignJWT(payload).setProtectedHeader({ alg: signing.alg, typ: 'JWT', kid: signing.kid }).sign(signing.key);
+  }
+
+  /** The algorithm tokens are signed with, for `id_token_signing_alg_values_supported` and `at_hash`. */
+  get algorithm(): string | undefined {
+    return this.signingKey?.alg;
   }
 
   /**
@@ -152,4 +171,9 @@ export class JwtAccessTokenService implements OnModuleInit {
     this.verificationKeys.set(kid, entry);
     return entry;
   }
+}
+
+/** The JWS algorithm of a signing key: its `alg`, or the one its curve implies. */
+export function signingAlgorithmOf(key: JWK): string {
+  return key.alg ?? (key.crv === 'Ed25519' ? 'EdDSA' : 'ES256');
 }

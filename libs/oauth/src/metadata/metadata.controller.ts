@@ -1,15 +1,21 @@
-import { Controller, Get, Header, type OnModuleInit, Req } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, type OnModuleInit, Req } from '@nestjs/common';
 import { Public } from '../auth/public.decorator';
+import { AuthorizeController } from '../authorize/authorize.controller';
 import { IntrospectionController } from '../introspection/introspection.controller';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { RevocationController } from '../revocation/revocation.controller';
 import { TokenController } from '../token/token.controller';
 import { JwksController } from './jwks.controller';
+import { JwtAccessTokenService } from '../jwt/jwt-access-token.service';
+import { SUPPORTED_CLAIMS } from '../oidc/scoped-claims';
+import { UserinfoController } from '../oidc/userinfo.controller';
 import { RoutePaths } from './route-paths';
 
 /** Where each endpoint the metadata names is served, as paths under the issuer. */
 interface EndpointPaths {
+  userinfo: string;
+  authorization: string;
   token: string;
   revocation: string;
   introspection: string;
@@ -32,18 +38,20 @@ export class MetadataController implements OnModuleInit {
   constructor(
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
     private readonly routes: RoutePaths,
+    private readonly jwt: JwtAccessTokenService,
   ) {}
 
   onModuleInit(): void {
     // Under a global prefix, a RouterModule path or URI versioning the endpoints are not at /oauth/...: the
     // document names the paths Nest actually serves them at, or clients would be sent to a 404.
     this.paths = {
+      userinfo: this.routes.of(UserinfoController, 'get'),
+      authorization: this.routes.of(AuthorizeController, 'authorize'),
       token: this.routes.of(TokenController, 'token'),
       revocation: this.routes.of(RevocationController, 'revoke'),
       introspection: this.routes.of(IntrospectionController, 'introspect'),
       jwks: this.routes.of(JwksController, 'jwks'),
     };
-    if (this.options.issuer !== undefined) this.document = this.build(this.options.issuer);
   }
 
   @Get('oauth-authorization-server')
@@ -51,7 +59,31 @@ export class MetadataController implements OnModuleInit {
   metadata(@Req() request: { protocol?: string; headers: Record<string, string | string[] | undefined> }): Record<string, unknown> {
     // Without a configured issuer (development only: the reference app refuses to start in production without
     // one), the request's origin stands in for it.
-    return this.document ?? this.build(`${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`);
+    // Built on first use rather than at init: whether the signing keys (jwks_uri) loaded is known only after every
+    // provider's onModuleInit.
+    if (this.options.issuer !== undefined) return (this.document ??= this.build(this.options.issuer));
+    return this.build(`${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`);
+  }
+
+  /**
+   * OpenID Connect Discovery 1.0 §4: the same document with what a relying party needs besides. Only where the
+   * module can sign ID tokens.
+   */
+  @Get('openid-configuration')
+  @Header('Cache-Control', 'no-cache')
+  openidConfiguration(@Req() request: { protocol?: string; headers: Record<string, string | string[] | undefined> }): Record<string, unknown> {
+    if (!this.jwt.signs) throw new NotFoundException();
+    const metadata = this.metadata(request);
+    const base = String(metadata.issuer).replace(/\/+$/, '');
+    return {
+      ...metadata,
+      userinfo_endpoint: `${base}${this.paths.userinfo}`,
+      jwks_uri: `${base}${this.paths.jwks}`,
+      scopes_supported: [...new Set(['openid', ...this.options.scopesSupported])],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [this.jwt.algorithm],
+      claims_supported: SUPPORTED_CLAIMS,
+    };
   }
 
   private build(issuer: string): Record<string, unknown> {
@@ -59,17 +91,27 @@ export class MetadataController implements OnModuleInit {
     // paths Nest adds (global prefix, RouterModule) do not.
     const base = issuer.replace(/\/+$/, '');
     const authMethods = ['client_secret_basic', 'client_secret_post'];
+    const codeFlow = this.options.grantTypes.includes('authorization_code');
     return {
       issuer,
+      ...(codeFlow ? { authorization_endpoint: `${base}${this.paths.authorization}` } : {}),
       token_endpoint: `${base}${this.paths.token}`,
       revocation_endpoint: `${base}${this.paths.revocation}`,
       introspection_endpoint: `${base}${this.paths.introspection}`,
-      ...(this.options.accessTokenFormat === 'jwt' ? { jwks_uri: `${base}${this.paths.jwks}` } : {}),
+      ...(this.jwt.signs ? { jwks_uri: `${base}${this.paths.jwks}` } : {}),
       grant_types_supported: this.options.grantTypes,
-      // RFC 8414 §2 makes this field REQUIRED; there is no authorization endpoint, so no response type.
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: authMethods,
-      revocation_endpoint_auth_methods_supported: authMethods,
+      // RFC 8414 §2 makes this field REQUIRED; without the authorization endpoint there is no response type.
+      response_types_supported: codeFlow ? ['code'] : [],
+      ...(codeFlow
+        ? {
+            // RFC 9700 §2.1.1: PKCE for every client, and plain is not offered.
+            code_challenge_methods_supported: ['S256'],
+            authorization_response_iss_parameter_supported: true,
+          }
+        : {}),
+      // Public clients (RFC 6749 §2.1) send only their client_id.
+      token_endpoint_auth_methods_supported: [...authMethods, 'none'],
+      revocation_endpoint_auth_methods_supported: [...authMethods, 'none'],
       introspection_endpoint_auth_methods_supported: authMethods,
       // RECOMMENDED, and a server "MAY choose not to advertise some supported scope values" (RFC 8414 §2): so it
       // comes from configuration rather than from the registered clients, which would cost a read of every client

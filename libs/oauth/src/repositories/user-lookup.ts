@@ -1,3 +1,28 @@
+/**
+ * OpenID Connect standard claims of a user (OIDC Core §5.1), as the host knows them. The module releases each only
+ * for its scope (§5.4): `profile` for the names, `email` for `email` and `email_verified`, and so on.
+ */
+export interface OAuthUserClaims {
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  updated_at?: number;
+  email?: string;
+  email_verified?: boolean;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+}
+
 /** The resource owner as the module needs to know it: an id, and the name to show in introspection. */
 export interface OAuthSubject {
   id: string;
@@ -19,4 +44,8 @@ export abstract class UserLookup {
   abstract verifyCredentials(username: string, password: string): Promise<OAuthSubject | null>;
   /** The subject with this id, or `null` when it no longer exists or is disabled. */
   abstract findById(id: string): Promise<OAuthSubject | null>;
+  /**
+   * The user's OpenID Connect claims, for the userinfo endpoint. Optional: without it userinfo answers `sub` alone.
+   */
+  claims?(id: string): Promise<OAuthUserClaims | null>;
 }

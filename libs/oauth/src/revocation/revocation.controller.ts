@@ -11,7 +11,7 @@ export class RevocationController {
   constructor(private readonly revocation: RevocationService) {}
 
   /** RFC 7009 §2.1; 200 with an empty body on success (§2.2). */
-  @OAuthEndpoint('revoke')
+  @OAuthEndpoint('revoke', { publicClients: true })
   async revoke(@AuthenticatedClient() client: OAuthClient, @Body(oauthFormPipe) request: TokenHintRequestDto): Promise<void> {
     await this.revocation.revoke(client, request.token, request.token_type_hint);
   }

@@ -7,6 +7,9 @@ import {
   type AttemptReservation,
   type AttemptSlot,
 } from '../repositories/attempt-counter.repository';
+import { AuthorizationCodeRepository, type AuthorizationCodeRecord } from '../repositories/authorization-code.repository';
+import { BrowserSessionRepository, type BrowserSessionRecord } from '../repositories/browser-session.repository';
+import { ConsentRepository, type ConsentRecord } from '../repositories/consent.repository';
 import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type GrantCreation, type GrantTokens, type OAuthGrant } from '../repositories/grant.repository';
 import { RefreshTokenRepository, type RefreshTokenRecord, type RotationSuccessor } from '../repositories/refresh-token.repository';
@@ -228,5 +231,88 @@ export class InMemoryAttemptCounterRepository extends AttemptCounterRepository {
 
   async deleteExpired(kind: AttemptCounterKind, now: Date, limit: number): Promise<number> {
     return deleteWhere(this.store.attemptCounters[kind], (row) => row.expiresAt < now, limit);
+  }
+}
+
+@Injectable()
+export class InMemoryAuthorizationCodeRepository extends AuthorizationCodeRepository {
+  constructor(private readonly store: InMemoryOAuthStore) {
+    super();
+  }
+
+  async save(code: AuthorizationCodeRecord): Promise<void> {
+    if (this.store.authorizationCodes.has(code.digest)) throw new Error('authorization code digest exists');
+    this.store.authorizationCodes.set(code.digest, copy(code));
+  }
+
+  async findByDigest(digest: string): Promise<AuthorizationCodeRecord | null> {
+    const code = this.store.authorizationCodes.get(digest);
+    return code ? copy(code) : null;
+  }
+
+  async consume(digest: string, grantId: string, at: Date): Promise<boolean> {
+    const code = this.store.authorizationCodes.get(digest);
+    if (!code || code.usedAt) return false;
+    code.usedAt = new Date(at);
+    code.grantId = grantId;
+    return true;
+  }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    return deleteWhere(this.store.authorizationCodes, (code) => code.expiresAt < before, limit);
+  }
+}
+
+@Injectable()
+export class InMemoryBrowserSessionRepository extends BrowserSessionRepository {
+  constructor(private readonly store: InMemoryOAuthStore) {
+    super();
+  }
+
+  async save(session: BrowserSessionRecord): Promise<void> {
+    if (this.store.browserSessions.has(session.digest)) throw new Error('session digest exists');
+    this.store.browserSessions.set(session.digest, copy(session));
+  }
+
+  async findByDigest(digest: string): Promise<BrowserSessionRecord | null> {
+    const session = this.store.browserSessions.get(digest);
+    return session ? copy(session) : null;
+  }
+
+  async touch(digest: string, at: Date): Promise<void> {
+    const session = this.store.browserSessions.get(digest);
+    if (session) session.lastSeenAt = new Date(at);
+  }
+
+  async delete(digest: string): Promise<void> {
+    this.store.browserSessions.delete(digest);
+  }
+
+  async deleteForUser(userId: string): Promise<number> {
+    return deleteWhere(this.store.browserSessions, (session) => session.userId === userId);
+  }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    return deleteWhere(this.store.browserSessions, (session) => session.expiresAt < before, limit);
+  }
+}
+
+@Injectable()
+export class InMemoryConsentRepository extends ConsentRepository {
+  constructor(private readonly store: InMemoryOAuthStore) {
+    super();
+  }
+
+  async find(userId: string, clientId: string): Promise<ConsentRecord | null> {
+    const consent = this.store.consents.get(JSON.stringify([userId, clientId]));
+    return consent ? copy(consent) : null;
+  }
+
+  async save(consent: ConsentRecord): Promise<void> {
+    this.store.consents.set(JSON.stringify([consent.userId, consent.clientId]), copy(consent));
+  }
+
+  async delete(userId: string, clientId: string): Promise<void> {
+    this.store.consents.delete(JSON.stringify([userId, clientId]));
   }
 }

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenRepository } from '../repositories/access-token.repository';
 import { AttemptCounterRepository } from '../repositories/attempt-counter.repository';
+import { AuthorizationCodeRepository } from '../repositories/authorization-code.repository';
+import { BrowserSessionRepository } from '../repositories/browser-session.repository';
+import { ConsentRepository } from '../repositories/consent.repository';
 import { ClientRepository } from '../repositories/client.repository';
 import { GrantRepository } from '../repositories/grant.repository';
 import { RefreshTokenRepository } from '../repositories/refresh-token.repository';
@@ -8,6 +11,9 @@ import { InMemoryOAuthStore } from './in-memory-oauth.store';
 import {
   InMemoryAccessTokenRepository,
   InMemoryAttemptCounterRepository,
+  InMemoryAuthorizationCodeRepository,
+  InMemoryBrowserSessionRepository,
+  InMemoryConsentRepository,
   InMemoryClientRepository,
   InMemoryGrantRepository,
   InMemoryRefreshTokenRepository,
@@ -29,8 +35,21 @@ export class OAuthInMemoryStorageModule {
         { provide: AccessTokenRepository, useClass: InMemoryAccessTokenRepository },
         { provide: RefreshTokenRepository, useClass: InMemoryRefreshTokenRepository },
         { provide: AttemptCounterRepository, useClass: InMemoryAttemptCounterRepository },
+        { provide: AuthorizationCodeRepository, useClass: InMemoryAuthorizationCodeRepository },
+        { provide: BrowserSessionRepository, useClass: InMemoryBrowserSessionRepository },
+        { provide: ConsentRepository, useClass: InMemoryConsentRepository },
       ],
-      exports: [InMemoryOAuthStore, ClientRepository, GrantRepository, AccessTokenRepository, RefreshTokenRepository, AttemptCounterRepository],
+      exports: [
+        InMemoryOAuthStore,
+        ClientRepository,
+        GrantRepository,
+        AccessTokenRepository,
+        RefreshTokenRepository,
+        AttemptCounterRepository,
+        AuthorizationCodeRepository,
+        BrowserSessionRepository,
+        ConsentRepository,
+      ],
     };
   }
 }

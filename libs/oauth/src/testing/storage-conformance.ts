@@ -4,6 +4,9 @@ import { type DynamicModule, type INestApplicationContext, Module, type ModuleMe
 import { NestFactory } from '@nestjs/core';
 import { digestToken, generateOpaqueToken } from '../crypto/opaque-token';
 import { AccessTokenRepository, type AccessTokenRecord } from '../repositories/access-token.repository';
+import { AuthorizationCodeRepository, type AuthorizationCodeRecord } from '../repositories/authorization-code.repository';
+import { BrowserSessionRepository, type BrowserSessionRecord } from '../repositories/browser-session.repository';
+import { ConsentRepository } from '../repositories/consent.repository';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
 import { GrantRepository, type OAuthGrant } from '../repositories/grant.repository';
 import { AttemptCounterRepository, type AttemptPolicy, type AttemptReservation } from '../repositories/attempt-counter.repository';
@@ -16,6 +19,9 @@ export interface OAuthStorageUnderTest {
   accessTokens: AccessTokenRepository;
   refreshTokens: RefreshTokenRepository;
   attemptCounters: AttemptCounterRepository;
+  authorizationCodes: AuthorizationCodeRepository;
+  browserSessions: BrowserSessionRepository;
+  consents: ConsentRepository;
   /** Frees what `open` took (connections, schemas, files). */
   close(): Promise<void>;
 }
@@ -85,6 +91,9 @@ export async function openOAuthStorage(storage: DynamicModule, imports: ModuleMe
     accessTokens: context.get(AccessTokenRepository, { strict: false }),
     refreshTokens: context.get(RefreshTokenRepository, { strict: false }),
     attemptCounters: context.get(AttemptCounterRepository, { strict: false }),
+    authorizationCodes: context.get(AuthorizationCodeRepository, { strict: false }),
+    browserSessions: context.get(BrowserSessionRepository, { strict: false }),
+    consents: context.get(ConsentRepository, { strict: false }),
     close: () => context.close(),
   };
 }
@@ -103,6 +112,28 @@ function newClient(overrides: Partial<OAuthClient> = {}): OAuthClient {
     grants: ['password', 'refresh_token'],
     scopes: ['read', 'write', 'orders:read'],
     defaultScopes: ['read'],
+    redirectUris: [],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    firstParty: false,
+    ...overrides,
+  };
+}
+
+function newAuthorizationCode(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
+  return {
+    digest: digestToken(generateOpaqueToken()),
+    clientId: 'web',
+    userId: 'user-1',
+    redirectUri: 'https://app.example.com/cb?x=1&y=%20',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    scope: ['openid', 'read'],
+    nonce: 'n-0S6_WzA2Mj',
+    authTime: later(-5_000),
+    userRevocationMark: 7,
+    expiresAt: later(60_000),
+    createdAt: NOW,
+    usedAt: null,
+    grantId: null,
     ...overrides,
   };
 }
@@ -199,6 +230,118 @@ export function storageConformanceCases(): StorageConformanceCase[] {
           listed.filter((entry) => entry.id === client.id || entry.id === bare.id).sort((a, b) => a.id.localeCompare(b.id)),
           [client, bare].sort((a, b) => a.id.localeCompare(b.id)),
         );
+      },
+    },
+    {
+      name: 'ClientRepository: redirect URIs, the authentication method and the first-party mark read back, and update changes them',
+      async run({ clients }) {
+        const client = newClient({
+          redirectUris: ['https://app.example.com/cb?x=1&y=%20', 'http://127.0.0.1/callback', 'com.example.app:/oauth'],
+          tokenEndpointAuthMethod: 'none',
+          secretHash: '',
+          grants: ['authorization_code', 'refresh_token'],
+        });
+        assert.equal(await clients.create(client), true);
+        assertSame(await clients.findById(client.id), client);
+        const changed = { ...client, redirectUris: ['https://other.example.com/cb'], firstParty: true };
+        assert.equal(await clients.update(client, changed), true);
+        assertSame(await clients.findById(client.id), changed);
+        // An update from the read before that change loses.
+        assert.equal(await clients.update(client, { ...client, name: 'stale' }), false);
+        assertSame(await clients.findById(client.id), changed);
+      },
+    },
+    {
+      name: 'AuthorizationCodeRepository: a saved code reads back equal by its digest; an unknown digest reads null',
+      async run({ authorizationCodes }) {
+        const code = newAuthorizationCode();
+        const bare = newAuthorizationCode({ nonce: null, scope: ['read'] });
+        await authorizationCodes.save(code);
+        await authorizationCodes.save(bare);
+        assertSame(await authorizationCodes.findByDigest(code.digest), code);
+        assertSame(await authorizationCodes.findByDigest(bare.digest), bare);
+        assert.equal(await authorizationCodes.findByDigest(digestToken('nothing')), null);
+        await assertRejects(authorizationCodes.save({ ...code, clientId: 'other' }), 'a digest is stored once');
+      },
+    },
+    {
+      name: 'AuthorizationCodeRepository.consume: of 10 concurrent exchanges of one code exactly one wins, and the losers read its grant',
+      async run({ authorizationCodes }) {
+        const code = newAuthorizationCode();
+        await authorizationCodes.save(code);
+        const grantIds = Array.from({ length: 10 }, () => randomUUID());
+        const results = await Promise.all(grantIds.map((grantId) => authorizationCodes.consume(code.digest, grantId, later(1_000))));
+        assert.equal(results.filter(Boolean).length, 1);
+        const stored = await authorizationCodes.findByDigest(code.digest);
+        assertSame(stored, { ...code, usedAt: later(1_000), grantId: grantIds[results.indexOf(true)] });
+        assert.equal(await authorizationCodes.consume(code.digest, randomUUID(), later(2_000)), false);
+        assert.equal(await authorizationCodes.consume(digestToken('nothing'), randomUUID(), later(2_000)), false);
+        assertSame(await authorizationCodes.findByDigest(code.digest), stored);
+      },
+    },
+    {
+      name: 'AuthorizationCodeRepository.deleteExpired deletes only codes expired before the instant, at most `limit`',
+      async run({ authorizationCodes }) {
+        const expired = [newAuthorizationCode({ expiresAt: later(-2_000) }), newAuthorizationCode({ expiresAt: later(-1_000) })];
+        const live = newAuthorizationCode({ expiresAt: later(1_000) });
+        for (const code of [...expired, live]) await authorizationCodes.save(code);
+        assert.equal(await authorizationCodes.deleteExpired(NOW, 1), 1);
+        assert.equal(await authorizationCodes.deleteExpired(NOW, 10), 1);
+        assert.equal(await authorizationCodes.deleteExpired(NOW, 10), 0);
+        for (const code of expired) assert.equal(await authorizationCodes.findByDigest(code.digest), null);
+        assertSame(await authorizationCodes.findByDigest(live.digest), live);
+      },
+    },
+    {
+      name: 'BrowserSessionRepository: a saved session reads back by digest, touch moves its last use, delete, deleteForUser and deleteExpired remove it',
+      async run({ browserSessions }) {
+        const session = (overrides: Partial<BrowserSessionRecord> = {}): BrowserSessionRecord => ({
+          digest: digestToken(generateOpaqueToken()),
+          userId: 'user-1',
+          authTime: NOW,
+          userRevocationMark: 3,
+          lastSeenAt: NOW,
+          expiresAt: later(HOUR),
+          createdAt: NOW,
+          ...overrides,
+        });
+        const live = session();
+        const ended = session({ expiresAt: later(-1_000) });
+        const other = session();
+        for (const entry of [live, ended, other]) await browserSessions.save(entry);
+        assertSame(await browserSessions.findByDigest(live.digest), live);
+        assert.equal(await browserSessions.findByDigest(digestToken('nothing')), null);
+        await assertRejects(browserSessions.save({ ...live, userId: 'other' }), 'a digest is stored once');
+        await browserSessions.touch(live.digest, later(5_000));
+        assertSame(await browserSessions.findByDigest(live.digest), { ...live, lastSeenAt: later(5_000) });
+        assert.equal(await browserSessions.deleteExpired(NOW, 10), 1);
+        assert.equal(await browserSessions.findByDigest(ended.digest), null);
+        await browserSessions.delete(other.digest);
+        assert.equal(await browserSessions.findByDigest(other.digest), null);
+        const elsewhere = session({ userId: 'user-2' });
+        await browserSessions.save(elsewhere);
+        await browserSessions.save(session());
+        assert.equal(await browserSessions.deleteForUser('user-1'), 2);
+        assert.equal(await browserSessions.findByDigest(live.digest), null);
+        assertSame(await browserSessions.findByDigest(elsewhere.digest), elsewhere);
+        await browserSessions.save({ ...live, lastSeenAt: later(5_000) });
+        assertSame(await browserSessions.findByDigest(live.digest), { ...live, lastSeenAt: later(5_000) });
+      },
+    },
+    {
+      name: 'ConsentRepository: one consent per user and client, replaced by the next, deleted on request',
+      async run({ consents }) {
+        const first = { userId: 'user-1', clientId: 'a x:%41+y', scope: ['openid', 'read'], updatedAt: NOW };
+        await consents.save(first);
+        await consents.save({ userId: 'user-2', clientId: first.clientId, scope: ['read'], updatedAt: NOW });
+        assertSame(await consents.find('user-1', first.clientId), first);
+        assert.equal(await consents.find('user-1', 'other'), null);
+        const wider = { ...first, scope: ['openid', 'read', 'write'], updatedAt: later(1_000) };
+        await Promise.all([consents.save(wider), consents.save(wider)]);
+        assertSame(await consents.find('user-1', first.clientId), wider);
+        await consents.delete('user-1', first.clientId);
+        assert.equal(await consents.find('user-1', first.clientId), null);
+        assertSame((await consents.find('user-2', first.clientId))?.scope, ['read']);
       },
     },
     {

@@ -38,6 +38,8 @@ export class TokenIssuer {
    * was revoked since is refused with `invalid_grant`: the credentials checked may be the ones just changed.
    */
   async issueForNewGrant(input: {
+    /** The new grant's id, when the caller must know it before the grant exists. @default a random UUID */
+    grantId?: string;
     grantType: string;
     client: OAuthClient;
     userId: string | null;
@@ -47,7 +49,7 @@ export class TokenIssuer {
   }): Promise<TokenResponse> {
     const now = new Date();
     const grant: OAuthGrant = {
-      id: randomUUID(),
+      id: input.grantId ?? randomUUID(),
       clientId: input.client.id,
       userId: input.userId,
       grantType: input.grantType,

@@ -6,7 +6,11 @@ import { OAuthError } from '../errors/oauth.error';
  * parameters of the built-in grants, checked; a value read here is checked as it is read, by the same rules.
  */
 export class TokenRequestParameters {
-  constructor(private readonly body: unknown) {}
+  constructor(
+    private readonly body: unknown,
+    /** The issuer identifier the request was served under: the configured one, or in development the request's origin. */
+    readonly issuer?: string,
+  ) {}
 
   /**
    * The parameter's value, or `undefined` when it is absent or empty (RFC 6749 §3.2 treats a parameter sent

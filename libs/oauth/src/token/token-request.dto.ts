@@ -64,6 +64,26 @@ export class TokenRequestDto extends ClientCredentialsParams {
   @IsString()
   @NoNul()
   refresh_token?: string;
+
+  /** RFC 6749 §4.1.3. */
+  @EmptyAsOmitted()
+  @IsOptional()
+  @IsString()
+  @NoNul()
+  code?: string;
+
+  @EmptyAsOmitted()
+  @IsOptional()
+  @IsString()
+  @NoNul()
+  redirect_uri?: string;
+
+  /** RFC 7636 §4.5. */
+  @EmptyAsOmitted()
+  @IsOptional()
+  @IsString()
+  @NoNul()
+  code_verifier?: string;
 }
 
 /** The body of the revocation (RFC 7009 §2.1) and introspection (RFC 7662 §2.1) requests. */

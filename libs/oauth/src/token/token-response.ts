@@ -8,4 +8,6 @@ export interface TokenResponse {
   expires_in: number;
   /** Space-separated scope actually granted. */
   scope: string;
+  /** OpenID Connect Core §3.1.3.3: when the grant's scope has `openid` and the module has signing keys. */
+  id_token?: string;
 }

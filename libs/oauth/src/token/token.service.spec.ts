@@ -268,7 +268,7 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
 
   describe('token endpoint dispatch (RFC 6749 §5.2)', () => {
     it('refuses a grant_type the server does not support with unsupported_grant_type', async () => {
-      for (const grantType of ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'PASSWORD', '']) {
+      for (const grantType of ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code', 'PASSWORD', '']) {
         expect(await oauthError(h.tokens.exchange(web, request({ grant_type: grantType, username: 'alice', password: 'alice-pw' })))).toMatchObject({
           error: 'unsupported_grant_type',
           status: 400,
@@ -516,6 +516,13 @@ describe('OAuthModule configuration', () => {
         imports: [OAuthModule.forRoot({ grantTypes: ['password'], storage: OAuthInMemoryStorageModule.register(store) })],
       }).compile(),
     ).rejects.toThrow(/userLookup/);
+  });
+
+  it('fails at boot when the authorization_code grant is enabled without a userLookup: its login page checks passwords', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [OAuthModule.forRoot({ grantTypes: ['authorization_code'], storage: OAuthInMemoryStorageModule.register() })],
+    }).compile();
+    await expect(compiling).rejects.toThrow(/the authorization_code grant is enabled but no user lookup/);
   });
 
   it('fails at boot on invalid options, also when they come from forRootAsync', async () => {

@@ -3,7 +3,7 @@ import { IsNull, QueryFailedError } from 'typeorm';
 import { ClientRepository, sameOAuthClient, type OAuthClient } from '../repositories/client.repository';
 import { OAuthClientEntity } from './entities/oauth-client.entity';
 import { EntityStatements } from './typeorm-entity-statements';
-import { fromClient, joinList, toClient } from './typeorm-mappers';
+import { fromClient, toClient } from './typeorm-mappers';
 import { TypeOrmStorageConnection } from './typeorm-storage-connection';
 
 @Injectable()
@@ -52,17 +52,8 @@ export class TypeOrmClientRepository extends ClientRepository {
       // Conditional on the row as read, so that on PostgreSQL, where another transaction may write between the
       // read and this statement, a concurrent update makes this one affect nothing rather than be overwritten.
       const { createdAt: _createdAt, ...columns } = row;
-      const result = await manager.update(
-        OAuthClientEntity,
-        { ...columns, name: row.name ?? IsNull() },
-        {
-          secretHash: next.secretHash,
-          name: next.name,
-          grants: joinList(next.grants),
-          scopes: joinList(next.scopes),
-          defaultScopes: joinList(next.defaultScopes),
-        },
-      );
+      const { createdAt: _unused, id: _id, ...changes } = fromClient(next);
+      const result = await manager.update(OAuthClientEntity, { ...columns, name: row.name ?? IsNull() }, changes);
       return (result.affected ?? 0) > 0;
     });
   }

@@ -1,5 +1,5 @@
 import type { AccessTokenRecord } from '../repositories/access-token.repository';
-import type { OAuthClient } from '../repositories/client.repository';
+import { clientSettings, type OAuthClient, type OAuthClientAuthMethod } from '../repositories/client.repository';
 import type { OAuthGrant } from '../repositories/grant.repository';
 import type { RefreshTokenRecord } from '../repositories/refresh-token.repository';
 import type { OAuthAccessTokenEntity } from './entities/oauth-access-token.entity';
@@ -19,10 +19,15 @@ export function toClient(row: OAuthClientEntity): OAuthClient {
     grants: splitList(row.grants),
     scopes: splitList(row.scopes),
     defaultScopes: splitList(row.defaultScopes),
+    redirectUris: splitList(row.redirectUris),
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as OAuthClientAuthMethod,
+    // sqlite hands booleans back as 0 and 1.
+    firstParty: Boolean(row.firstParty),
   };
 }
 
 export function fromClient(client: OAuthClient, createdAt = new Date()): OAuthClientEntity {
+  const settings = clientSettings(client);
   return {
     id: client.id,
     secretHash: client.secretHash,
@@ -30,6 +35,9 @@ export function fromClient(client: OAuthClient, createdAt = new Date()): OAuthCl
     grants: joinList(client.grants),
     scopes: joinList(client.scopes),
     defaultScopes: joinList(client.defaultScopes),
+    redirectUris: joinList(settings.redirectUris),
+    tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod,
+    firstParty: settings.firstParty,
     createdAt,
   };
 }

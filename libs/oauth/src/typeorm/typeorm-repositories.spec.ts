@@ -73,6 +73,10 @@ describe('TypeORM repositories (sqlite)', () => {
         grants: ['password', 'refresh_token'],
         scopes: ['read', 'write'],
         defaultScopes: ['read'],
+        // A row written without the columns of the authorization code flow reads as a confidential client.
+        redirectUris: [],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        firstParty: false,
       });
     });
 
@@ -93,6 +97,9 @@ describe('TypeORM repositories (sqlite)', () => {
       grants: ['password'],
       scopes: ['read', 'write'],
       defaultScopes: ['read'],
+      redirectUris: [] as string[],
+      tokenEndpointAuthMethod: 'client_secret_basic' as const,
+      firstParty: false,
     };
 
     it('writes the new client over the one read, keeping its id and creation time', async () => {

@@ -1,4 +1,7 @@
 import { OAuthAccessTokenEntity } from './oauth-access-token.entity';
+import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
+import { OAuthBrowserSessionEntity } from './oauth-browser-session.entity';
+import { OAuthConsentEntity } from './oauth-consent.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientFailureEntity } from './oauth-client-failure.entity';
 import { OAuthCounterEntity } from './oauth-counter.entity';
@@ -9,6 +12,9 @@ import { OAuthUserRevocationEntity } from './oauth-user-revocation.entity';
 
 export {
   OAuthAccessTokenEntity,
+  OAuthAuthorizationCodeEntity,
+  OAuthBrowserSessionEntity,
+  OAuthConsentEntity,
   OAuthClientEntity,
   OAuthClientFailureEntity,
   OAuthCounterEntity,
@@ -28,4 +34,7 @@ export const OAUTH_ENTITIES = [
   OAuthClientFailureEntity,
   OAuthCounterEntity,
   OAuthUserRevocationEntity,
+  OAuthAuthorizationCodeEntity,
+  OAuthBrowserSessionEntity,
+  OAuthConsentEntity,
 ];

@@ -23,6 +23,16 @@ export class OAuthClientEntity {
   @Column({ name: 'default_scopes', type: 'text' })
   defaultScopes: string;
 
+  /** Space-separated: a URI holds no space. The defaults fill the rows of clients registered before these columns. */
+  @Column({ name: 'redirect_uris', type: 'text', default: '' })
+  redirectUris: string;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32, default: 'client_secret_basic' })
+  tokenEndpointAuthMethod: string;
+
+  @Column({ name: 'first_party', type: 'boolean', default: false })
+  firstParty: boolean;
+
   @Column(instantColumn('created_at'))
   createdAt: Date;
 }
