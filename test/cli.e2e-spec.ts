@@ -6,6 +6,8 @@ import {
   OAuthLoginAttemptEntity,
   OAuthRefreshTokenEntity,
 } from '@nest-oauth/server/typeorm';
+import { AuthorizationCodeRepository, BrowserSessionRepository, generateOpaqueToken } from '@nest-oauth/server';
+import { digestToken } from '../libs/oauth/src/crypto/opaque-token';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -537,7 +539,7 @@ describe('admin CLI', () => {
   });
 
   describe('token:purge', () => {
-    it('deletes expired access and refresh tokens, revoked grants and expired brute-force counters in batches, and prints how many', async () => {
+    it('deletes expired access and refresh tokens, authorization codes and browser sessions, revoked grants and expired brute-force counters in batches, and prints how many', async () => {
       const { secret, email, password } = await clientAndUser();
       await ok(['user:create', '--email', 'bob@example.org', '--password', 'bobs password']);
       const shortLived = await app({
@@ -561,12 +563,55 @@ describe('admin CLI', () => {
       expect((await login(longLived, 'cli_app', secret, 'later-ghost@example.org', 'guess')).status).toBe(400);
       expect((await login(longLived, 'later_nobody_app', 'guess', email, password)).status).toBe(401);
 
+      // Two expired authorization codes and browser sessions, and a live one of each, as the authorization
+      // endpoint stores them.
+      const codes = longLived.app.get(AuthorizationCodeRepository);
+      const sessions = longLived.app.get(BrowserSessionRepository);
+      const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+      const codeDigests: string[] = [];
+      for (const expiresAt of [at(-60_000), at(-1_000), at(60_000)]) {
+        const digest = digestToken(generateOpaqueToken());
+        codeDigests.push(digest);
+        await codes.save({
+          digest,
+          clientId: 'cli_app',
+          userId: '1',
+          redirectUri: 'https://app.example.org/callback',
+          codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          scope: ['read'],
+          nonce: null,
+          authTime: at(-120_000),
+          userRevocationMark: 0,
+          expiresAt,
+          createdAt: at(-120_000),
+          usedAt: null,
+          grantId: null,
+        });
+      }
+      const sessionDigests: string[] = [];
+      for (const expiresAt of [at(-60_000), at(-1_000), at(3_600_000)]) {
+        const digest = digestToken(generateOpaqueToken());
+        sessionDigests.push(digest);
+        await sessions.save({
+          digest,
+          userId: '1',
+          authTime: at(-120_000),
+          userRevocationMark: 0,
+          lastSeenAt: at(-1_000),
+          expiresAt,
+          createdAt: at(-120_000),
+        });
+      }
+
       // A batch of 1 makes each kind of row take several batches. Expired counters: Bob's and the ghost's (login),
       // nobody_app's (client).
       expect(await ok(['token:purge', '--batch-size', '1'])).toBe(
         'Deleted 3 expired access tokens.\nDeleted 3 expired refresh tokens.\nDeleted 1 revoked grant (with their tokens).\n' +
-          'Deleted 2 expired login-attempt counters.\nDeleted 1 expired client-failure counter.\n',
+          'Deleted 2 expired login-attempt counters.\nDeleted 1 expired client-failure counter.\n' +
+          'Deleted 2 expired authorization codes.\nDeleted 2 expired browser sessions.\n',
       );
+      expect(await Promise.all(codeDigests.map(async (digest) => (await codes.findByDigest(digest)) !== null))).toEqual([false, false, true]);
+      expect(await Promise.all(sessionDigests.map(async (digest) => (await sessions.findByDigest(digest)) !== null))).toEqual([false, false, true]);
 
       const db = longLived.dataSource;
       expect(await db.getRepository(OAuthAccessTokenEntity).count()).toBe(1);
@@ -583,7 +628,8 @@ describe('admin CLI', () => {
       // Nothing left to purge: the live tokens, and the refresh token just used (kept to recognise a replay), stay.
       expect(await ok(['token:purge'])).toBe(
         'Deleted 0 expired access tokens.\nDeleted 0 expired refresh tokens.\nDeleted 0 revoked grants (with their tokens).\n' +
-          'Deleted 0 expired login-attempt counters.\nDeleted 0 expired client-failure counters.\n',
+          'Deleted 0 expired login-attempt counters.\nDeleted 0 expired client-failure counters.\n' +
+          'Deleted 0 expired authorization codes.\nDeleted 0 expired browser sessions.\n',
       );
     });
 

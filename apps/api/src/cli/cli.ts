@@ -297,7 +297,9 @@ function buildProgram(io: CliIo): Command {
 
   program
     .command('token:purge')
-    .description('Deletes expired access and refresh tokens and brute-force counters, and revoked grants (with their tokens), in bounded batches.')
+    .description(
+      'Deletes expired access and refresh tokens, authorization codes, browser sessions and brute-force counters, and revoked grants (with their tokens), in bounded batches.',
+    )
     .option('--batch-size <n>', `rows deleted per transaction, 1 to ${MAX_BATCH_SIZE}`, asOption(parseBatchSize), DEFAULT_BATCH_SIZE)
     .addHelpText('after', '\nExample (e.g. from cron):\n  npm run cli -- token:purge --batch-size 5000')
     .action(async (options: { batchSize: number }) => {
@@ -307,6 +309,8 @@ function buildProgram(io: CliIo): Command {
       print(`Deleted ${plural(counts.revokedGrants, 'revoked grant')} (with their tokens).`);
       print(`Deleted ${plural(counts.loginAttemptCounters, 'expired login-attempt counter')}.`);
       print(`Deleted ${plural(counts.clientFailureCounters, 'expired client-failure counter')}.`);
+      print(`Deleted ${plural(counts.authorizationCodes, 'expired authorization code')}.`);
+      print(`Deleted ${plural(counts.browserSessions, 'expired browser session')}.`);
     });
 
   return program;

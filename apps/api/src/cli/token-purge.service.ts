@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenRepository, AttemptCounterRepository, GrantRepository, RefreshTokenRepository } from '@nest-oauth/server';
+import {
+  AccessTokenRepository,
+  AttemptCounterRepository,
+  AuthorizationCodeRepository,
+  BrowserSessionRepository,
+  GrantRepository,
+  RefreshTokenRepository,
+} from '@nest-oauth/server';
 
 export interface PurgeCounts {
   accessTokens: number;
@@ -8,11 +15,15 @@ export interface PurgeCounts {
   /** Brute-force counters (per username, per client id) whose window and lock had passed. */
   loginAttemptCounters: number;
   clientFailureCounters: number;
+  authorizationCodes: number;
+  /** Browser sessions past their absolute end. */
+  browserSessions: number;
 }
 
 /**
  * Removes what can no longer be used: expired access and refresh tokens, grants revoked before `now` with all
- * their tokens, and brute-force counters whose window and lock have passed (each row says itself when that is,
+ * their tokens, expired authorization codes, browser sessions past their absolute end, and brute-force counters
+ * whose window and lock have passed (each row says itself when that is,
  * so a purge run with other settings than the app's never cuts a lock short). Each deletion runs in bounded batches, so a large purge never holds the database's write
  * lock long.
  */
@@ -23,6 +34,8 @@ export class TokenPurgeService {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: GrantRepository,
     private readonly attemptCounters: AttemptCounterRepository,
+    private readonly authorizationCodes: AuthorizationCodeRepository,
+    private readonly browserSessions: BrowserSessionRepository,
   ) {}
 
   async purge(batchSize: number, now = new Date()): Promise<PurgeCounts> {
@@ -32,6 +45,8 @@ export class TokenPurgeService {
       revokedGrants: await inBatches(batchSize, (limit) => this.grants.deleteRevoked(now, limit)),
       loginAttemptCounters: await inBatches(batchSize, (limit) => this.attemptCounters.deleteExpired('login', now, limit)),
       clientFailureCounters: await inBatches(batchSize, (limit) => this.attemptCounters.deleteExpired('client', now, limit)),
+      authorizationCodes: await inBatches(batchSize, (limit) => this.authorizationCodes.deleteExpired(now, limit)),
+      browserSessions: await inBatches(batchSize, (limit) => this.browserSessions.deleteExpired(now, limit)),
     };
   }
 }
