@@ -1,4 +1,5 @@
-import { Controller, Get, Logger, type OnModuleInit, Optional, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, type OnModuleInit, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { Public } from '../auth/public.decorator';
 import { OAuthError } from '../errors/oauth.error';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
@@ -70,10 +71,14 @@ export class AuthorizeController implements OnModuleInit {
     });
   }
 
+  // The per-address limit of the token endpoint too (one count for both): the form checks passwords as the
+  // password grant does, and must not be a way around that limit. A person signing in a few times a minute is
+  // far below it.
   @Post('authorize/login')
+  @UseGuards(TokenRateLimitGuard)
   async login(@Req() request: BrowserRequest, @Res() response: unknown): Promise<void> {
     await this.answer(request, response, true, async () => {
-      if (!hasValidCsrfToken(request)) return this.csrfFailure(response);
+      if (!hasValidCsrfToken(request, this.options)) return this.csrfFailure(response);
       const authorization = await this.check(request.body);
       const body = request.body as Record<string, unknown>;
       const username = typeof body.username === 'string' ? body.username : '';
@@ -86,7 +91,7 @@ export class AuthorizeController implements OnModuleInit {
       const userRevocationMark = await this.grants.userRevocationMark();
       let subject;
       try {
-        // The password grant's lockout and hash limiter, not its per-IP rate limit: a person signs in a few times a minute.
+        // The password grant's lockout and hash limiter (its per-address limit is the guard above).
         subject = await this.throttle.attempt(authorization.client.id, username, password, () => this.lookup().verifyCredentials(username, password));
       } catch (error) {
         if (error instanceof OAuthError && error.status === 429) {
@@ -106,7 +111,7 @@ export class AuthorizeController implements OnModuleInit {
   @Post('authorize/consent')
   async consent(@Req() request: BrowserRequest, @Res() response: unknown): Promise<void> {
     await this.answer(request, response, true, async () => {
-      if (!hasValidCsrfToken(request)) return this.csrfFailure(response);
+      if (!hasValidCsrfToken(request, this.options)) return this.csrfFailure(response);
       const authorization = await this.check(request.body);
       const session = await this.sessions.current(request);
       // The session ended while the page was open: sign in again, then consent.
@@ -132,7 +137,7 @@ export class AuthorizeController implements OnModuleInit {
   ): Promise<void> {
     if (await this.needsConsent(authorization, session)) {
       if (authorization.prompt.includes('none')) throw redirected(authorization, 'consent_required', 'The user must consent');
-      const csrf = csrfToken(request);
+      const csrf = csrfToken(request, this.options);
       const body = this.pages.consent({
         action: this.consentPath,
         hiddenFields: { ...authorization.parameters, [CSRF_FIELD]: csrf.token },
@@ -191,7 +196,7 @@ export class AuthorizeController implements OnModuleInit {
     username: string,
     error: string | null,
   ): void {
-    const csrf = csrfToken(request);
+    const csrf = csrfToken(request, this.options);
     const body = this.pages.login({
       action: this.loginPath,
       hiddenFields: { ...authorization.parameters, [CSRF_FIELD]: csrf.token },

@@ -79,36 +79,53 @@ export class BrowserResponses {
 }
 
 /**
+ * The name a module cookie goes by: with `secureCookies`, prefixed `__Host-`, which browsers accept only from a
+ * secure origin, for `Path=/` and without `Domain`; so neither a sibling subdomain nor a plain-http page of the
+ * same site can plant one (RFC 9700 §4.7: a planted CSRF token or session would let another site sign a user in,
+ * or consent, in their name).
+ */
+export function cookieName(base: string, options: Pick<ResolvedOAuthOptions, 'secureCookies'>): string {
+  return options.secureCookies ? `__Host-${base}` : base;
+}
+
+/**
  * One cookie's value from the `Cookie` header (RFC 6265 §5.4: `name=value` pairs separated by "; "), or
- * `undefined`. Only the module's own cookies are read, whose values are base64url, so no decoding is needed.
+ * `undefined`. Only the module's own cookies are read, whose values are base64url, so no decoding is needed. A
+ * name sent twice reads as absent: the second one was set by someone else (another path or domain), and
+ * neither can be trusted to be this origin's.
  */
 export function readCookie(request: BrowserRequest, name: string): string | undefined {
   const header = request.headers.cookie;
   if (typeof header !== 'string' || header.length > 8192) return undefined;
+  let found: string | undefined;
   for (const pair of header.split(';')) {
     const separator = pair.indexOf('=');
     if (separator > 0 && pair.slice(0, separator).trim() === name) {
-      const value = pair.slice(separator + 1).trim();
-      return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined;
+      if (found !== undefined) return undefined;
+      found = pair.slice(separator + 1).trim();
     }
   }
-  return undefined;
+  return found !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(found) ? found : undefined;
 }
 
 /** The browser's CSRF token, and the cookie to set when it had none yet. */
-export function csrfToken(request: BrowserRequest): { token: string; cookie: CookieToSet | null } {
-  const existing = readCookie(request, CSRF_COOKIE);
+export function csrfToken(
+  request: BrowserRequest,
+  options: Pick<ResolvedOAuthOptions, 'secureCookies'>,
+): { token: string; cookie: CookieToSet | null } {
+  const name = cookieName(CSRF_COOKIE, options);
+  const existing = readCookie(request, name);
   if (existing) return { token: existing, cookie: null };
   const token = randomBytes(32).toString('base64url');
-  return { token, cookie: { name: CSRF_COOKIE, value: token } };
+  return { token, cookie: { name, value: token } };
 }
 
 /**
  * Double submit: a form is accepted only when its `csrf_token` equals the cookie. Another site can make a browser
  * post a form here, but can neither read nor set this origin's cookie, so it cannot know the value to post.
  */
-export function hasValidCsrfToken(request: BrowserRequest): boolean {
-  const cookie = readCookie(request, CSRF_COOKIE);
+export function hasValidCsrfToken(request: BrowserRequest, options: Pick<ResolvedOAuthOptions, 'secureCookies'>): boolean {
+  const cookie = readCookie(request, cookieName(CSRF_COOKIE, options));
   const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
   const field = body[CSRF_FIELD];
   return cookie !== undefined && typeof field === 'string' && constantTimeEqual(Buffer.from(cookie), Buffer.from(field));

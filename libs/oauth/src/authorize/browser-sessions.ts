@@ -4,7 +4,7 @@ import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { BrowserSessionRepository } from '../repositories/browser-session.repository';
 import { UserLookup, type OAuthSubject } from '../repositories/user-lookup';
-import { readCookie, type BrowserRequest, type CookieToSet } from './browser-responses';
+import { cookieName, readCookie, type BrowserRequest, type CookieToSet } from './browser-responses';
 
 export const SESSION_COOKIE = 'oauth_session';
 
@@ -31,7 +31,7 @@ export class BrowserSessions {
 
   /** The session the request's cookie names, if it is still in force; recorded as used. */
   async current(request: BrowserRequest): Promise<ActiveSession | null> {
-    const value = readCookie(request, SESSION_COOKIE);
+    const value = readCookie(request, cookieName(SESSION_COOKIE, this.options));
     if (!value) return null;
     const digest = digestToken(value);
     const session = await this.sessions.findByDigest(digest);
@@ -45,7 +45,7 @@ export class BrowserSessions {
 
   /** Signs the browser in as `user`, ending the session it had; returns the session and the cookie to set. */
   async start(request: BrowserRequest, user: OAuthSubject, userRevocationMark: number): Promise<{ session: ActiveSession; cookie: CookieToSet }> {
-    const previous = readCookie(request, SESSION_COOKIE);
+    const previous = readCookie(request, cookieName(SESSION_COOKIE, this.options));
     // A new value on every sign-in, so a value planted before it (session fixation) signs nobody in.
     if (previous) await this.sessions.delete(digestToken(previous));
     const value = generateOpaqueToken();
@@ -62,7 +62,7 @@ export class BrowserSessions {
     await this.sessions.save(session);
     return {
       session: { digest: session.digest, user, authTime: now, userRevocationMark },
-      cookie: { name: SESSION_COOKIE, value, maxAge: this.options.sessionMaxSeconds },
+      cookie: { name: cookieName(SESSION_COOKIE, this.options), value, maxAge: this.options.sessionMaxSeconds },
     };
   }
 }

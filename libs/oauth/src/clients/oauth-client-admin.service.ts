@@ -4,7 +4,13 @@ import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { OAUTH_REGISTERED_GRANT_TYPES } from '../oauth.constants';
 import { InjectOAuthOptions } from '../oauth-options';
-import { ClientRepository, clientSettings, type OAuthClient, type OAuthClientAuthMethod } from '../repositories/client.repository';
+import {
+  ClientRepository,
+  clientSettings,
+  PUBLIC_CLIENT_GRANTS,
+  type OAuthClient,
+  type OAuthClientAuthMethod,
+} from '../repositories/client.repository';
 import { checkRedirectUri } from './redirect-uri';
 import { GrantRepository } from '../repositories/grant.repository';
 import { OAuthClientAdminError, type OAuthClientField } from './oauth-client-admin.error';
@@ -99,8 +105,6 @@ const MAX_SECRET = 512;
 /** A bound on what one client stores: RFC 6749 sets none. */
 const MAX_REDIRECT_URIS = 20;
 const AUTH_METHODS: readonly OAuthClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
-/** What a public client may use: the others either need a secret (client_credentials) or a trusted app (password). */
-const PUBLIC_CLIENT_GRANTS = ['authorization_code', 'refresh_token'];
 /** How often an update re-reads and retries a client that changed under it before it gives up. */
 const UPDATE_ATTEMPTS = 5;
 

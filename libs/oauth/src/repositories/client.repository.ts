@@ -51,6 +51,9 @@ export function isPublicClient(client: OAuthClient): boolean {
   return client.tokenEndpointAuthMethod === 'none';
 }
 
+/** What a public client may use: the others either need a secret (client_credentials) or a trusted app (password). */
+export const PUBLIC_CLIENT_GRANTS: readonly string[] = ['authorization_code', 'refresh_token'];
+
 /**
  * Where the module finds clients. Storage only: it stores what it is given, so register and change clients through
  * `OAuthClientAdminService`, which checks every value first.

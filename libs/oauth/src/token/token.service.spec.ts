@@ -283,6 +283,18 @@ describe('TokenService with OAuthModule.forRoot and in-memory storage', () => {
       expect(await oauthError(refresh(cli, 'anything'))).toMatchObject({ error: 'unauthorized_client', status: 400 });
       expect(h.store.grants.size).toBe(0);
     });
+
+    it('refuses the password grant to a public client even when its stored record lists it (stored past client administration)', async () => {
+      const publicRecord: OAuthClient = {
+        ...web,
+        id: 'inserted-spa',
+        secretHash: '',
+        tokenEndpointAuthMethod: 'none',
+        grants: ['password', 'refresh_token'],
+      };
+      expect(await oauthError(password(publicRecord))).toMatchObject({ error: 'unauthorized_client', status: 400 });
+      expect(h.store.grants.size).toBe(0);
+    });
   });
 
   describe('refresh_token grant (RFC 6749 §6)', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/oauth.error';
 import { OAuthGrantRegistry } from '../grants/grant-registry';
-import type { OAuthClient } from '../repositories/client.repository';
+import { isPublicClient, PUBLIC_CLIENT_GRANTS, type OAuthClient } from '../repositories/client.repository';
 import type { TokenRequestDto } from './token-request.dto';
 import { TokenRequestParameters } from './token-request-parameters';
 import type { TokenResponse } from './token-response';
@@ -18,7 +18,9 @@ export class TokenService {
   async exchange(client: OAuthClient, request: TokenRequestDto, parameters = new TokenRequestParameters({})): Promise<TokenResponse> {
     const handler = this.grants.handler(request.grant_type);
     if (!handler) throw OAuthError.unsupportedGrantType('This server does not support that grant_type');
-    if (!client.grants.includes(handler.grantType)) {
+    // A public client's record is checked again here: one stored past client administration (a host's own
+    // insert) must not let anyone who knows its id use a grant meant for a client with a secret.
+    if (!client.grants.includes(handler.grantType) || (isPublicClient(client) && !PUBLIC_CLIENT_GRANTS.includes(handler.grantType))) {
       throw OAuthError.unauthorizedClient('This client may not use that grant_type');
     }
     return handler.handle(request, client, parameters);
