@@ -29,7 +29,8 @@ describe('authorization code grant with PKCE', () => {
         redirectUris: [REDIRECT],
       })
     ).generatedSecret!;
-    // Both first party, so that no consent page comes between the sign-in and the code: consent has its own spec.
+    // Both first party, so that no consent page comes between the sign-in and the code (but for the public client,
+    // see signIn): consent has its own spec.
     await admin.create({
       id: 'spa',
       firstParty: true,
@@ -55,11 +56,18 @@ describe('authorization code grant with PKCE', () => {
     };
   }
 
-  /** The login page, then the sign-in with the demo user: the redirect back with the code. */
+  /**
+   * The login page, then the sign-in with the demo user: the redirect back with the code. A public client on a
+   * loopback port or its own URI scheme is confirmed on every visit, first party or not (RFC 8252 §8.6): then the
+   * consent page comes between, and is allowed.
+   */
   async function signIn(browser: TestBrowser, params: Record<string, string | undefined>, password = DEMO.password) {
     const page = await browser.get(authorizeUrl(params));
     expect(page.status).toBe(200);
-    return browser.post(formAction(page.text), { ...hiddenFields(page.text), username: DEMO.username, password });
+    const answer = await browser.post(formAction(page.text), { ...hiddenFields(page.text), username: DEMO.username, password });
+    if (params.client_id !== 'spa') return answer;
+    expect(answer.text).toContain('name="decision" value="allow"');
+    return browser.post(formAction(answer.text), { ...hiddenFields(answer.text), decision: 'allow' });
   }
 
   async function codeFor(params: Record<string, string | undefined> = {}): Promise<{ code: string; verifier: string }> {

@@ -242,6 +242,11 @@ describe('a grant type of the host (RFC 6749 §4.5), registered with grantHandle
       await expect(narrowed.get(OAuthClientAdminService).update('plain', { grants: ['client_credentials', DEMO_GRANT] })).resolves.toMatchObject({
         grants: ['client_credentials', DEMO_GRANT],
       });
+      // Without the authorization code grant there is no authorization endpoint: no login form, no sessions.
+      const http = narrowed.getHttpServer();
+      expect((await request(http).get('/oauth/authorize').query({ response_type: 'code', client_id: 'plain' })).status).toBe(404);
+      expect((await request(http).post('/oauth/authorize/login').type('form').send({ username: 'a', password: 'b' })).status).toBe(404);
+      expect((await request(http).post('/oauth/authorize/consent').type('form').send({ decision: 'allow' })).status).toBe(404);
     } finally {
       await narrowed.close();
     }

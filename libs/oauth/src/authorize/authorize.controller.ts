@@ -1,4 +1,17 @@
-import { Controller, Get, Logger, type OnModuleInit, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  type CanActivate,
+  Controller,
+  Get,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnModuleInit,
+  Optional,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { TokenRateLimitGuard } from '../auth/token-rate-limit.guard';
 import { Public } from '../auth/public.decorator';
 import { OAuthError } from '../errors/oauth.error';
@@ -6,7 +19,7 @@ import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { InjectOAuthOptions } from '../oauth-options';
 import { RoutePaths } from '../metadata/route-paths';
 import { OAuthPages } from '../pages/oauth-pages';
-import { clientSettings, ClientRepository } from '../repositories/client.repository';
+import { clientSettings, ClientRepository, isPublicClient } from '../repositories/client.repository';
 import { ConsentRepository } from '../repositories/consent.repository';
 import { GrantRepository } from '../repositories/grant.repository';
 import { UserLookup } from '../repositories/user-lookup';
@@ -26,9 +39,22 @@ const MAX_CREDENTIAL = 1024;
  * a new request would. A signed-in browser (see `BrowserSessions`) skips the login, and a consent once given
  * (`ConsentRepository`) the consent page, unless `prompt` or `max_age` say otherwise (OIDC Core §3.1.2.1).
  */
+/** Serves the authorization endpoint only where the authorization code grant is enabled: elsewhere, 404. */
+@Injectable()
+class AuthorizationCodeEnabledGuard implements CanActivate {
+  constructor(@InjectOAuthOptions() private readonly options: ResolvedOAuthOptions) {}
+
+  canActivate(): boolean {
+    // No login form (another place to try passwords) and no sessions on a server that issues no codes.
+    if (!this.options.grantTypes.includes('authorization_code')) throw new NotFoundException();
+    return true;
+  }
+}
+
 @Controller('oauth')
 // A host's global BearerGuard must not ask for an access token here.
 @Public()
+@UseGuards(AuthorizationCodeEnabledGuard)
 export class AuthorizeController implements OnModuleInit {
   private readonly logger = new Logger('OAuthAuthorize');
   private loginPath = '/oauth/authorize/login';
@@ -152,6 +178,9 @@ export class AuthorizeController implements OnModuleInit {
 
   private async needsConsent(authorization: AuthorizationRequest, session: ActiveSession): Promise<boolean> {
     if (authorization.prompt.includes('consent')) return true;
+    // A public client redirecting to a loopback port or an app's own URI scheme cannot be told from another app
+    // that claims the same: the user confirms every time (RFC 8252 §8.6, RFC 6749 §10.2).
+    if (isPublicClient(authorization.client) && !authorization.redirectUri.startsWith('https://')) return true;
     // The operator's own client: its users have nothing to decide.
     if (clientSettings(authorization.client).firstParty) return false;
     const consent = await this.consents.find(session.user.id, authorization.client.id);

@@ -4,6 +4,7 @@ import { AccessTokenVerifier } from '../auth/access-token.verifier';
 import { verifySecret } from '../crypto/secret-hash';
 import type { GrantHandler } from '../grants/grant-handler.interface';
 import { ClientRepository, type OAuthClient } from '../repositories/client.repository';
+import { ConsentRepository } from '../repositories/consent.repository';
 import { InMemoryOAuthStore } from '../testing/in-memory-oauth.store';
 import { OAuthInMemoryStorageModule } from '../testing/oauth-in-memory-storage.module';
 import { OAuthTestingModule, OAuthTestingTokens } from '../testing/oauth-testing.module';
@@ -386,6 +387,20 @@ describe('OAuthClientAdminService', () => {
         'client deleted',
       ]);
       await expect(admin.delete('web')).rejects.toMatchObject({ code: 'client_not_found' });
+    });
+
+    it("forgets the users' consents to the client, so a client registered later under its id asks again; other clients' stay", async () => {
+      await admin.create(client());
+      await admin.create(client({ id: 'other' }));
+      const consents = moduleRef.get(ConsentRepository);
+      const at = new Date();
+      await consents.save({ userId: '1', clientId: 'web', scope: ['read'], updatedAt: at });
+      await consents.save({ userId: '2', clientId: 'web', scope: ['read'], updatedAt: at });
+      await consents.save({ userId: '1', clientId: 'other', scope: ['read'], updatedAt: at });
+      await admin.delete('web');
+      expect(await consents.find('1', 'web')).toBeNull();
+      expect(await consents.find('2', 'web')).toBeNull();
+      expect(await consents.find('1', 'other')).not.toBeNull();
     });
 
     it('revokes what an interrupted delete left: grants of a client that is already gone', async () => {

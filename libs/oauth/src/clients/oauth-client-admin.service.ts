@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { generateOpaqueToken } from '../crypto/opaque-token';
 import { hashRandomSecret, hashSecret } from '../crypto/secret-hash';
 import type { ResolvedOAuthOptions } from '../oauth-module-options.interface';
 import { OAUTH_REGISTERED_GRANT_TYPES } from '../oauth.constants';
 import { InjectOAuthOptions } from '../oauth-options';
+import { ConsentRepository } from '../repositories/consent.repository';
 import {
   ClientRepository,
   clientSettings,
@@ -122,6 +123,8 @@ export class OAuthClientAdminService {
     /** Every registered grant type, enabled at the token endpoint or not: what a client may be given. */
     @Inject(OAUTH_REGISTERED_GRANT_TYPES) private readonly grantTypes: readonly string[],
     @InjectOAuthOptions() private readonly options: ResolvedOAuthOptions,
+    // Optional for a storage written before the authorization endpoint existed.
+    @Optional() private readonly consents?: ConsentRepository,
   ) {}
 
   /** Registers a client; `client_exists` when the id is taken. */
@@ -227,6 +230,8 @@ export class OAuthClientAdminService {
     let revokedGrants = await this.revokeGrants(clientId, 'client deleted');
     if (!(await this.clients.delete(clientId))) throw notFound(clientId);
     revokedGrants += await this.revokeGrants(clientId, 'client deleted');
+    // A client registered later under the same id is another app: its users have consented to nothing yet.
+    await this.consents?.deleteForClient(clientId);
     return { revokedGrants };
   }
 

@@ -12,4 +12,9 @@ export abstract class ConsentRepository {
   abstract save(consent: ConsentRecord): Promise<void>;
   /** Forgets the user's consent to the client; a later request asks again. */
   abstract delete(userId: string, clientId: string): Promise<void>;
+  /**
+   * Forgets every user's consent to the client (the client is deleted): a client registered later under the same
+   * id must ask again. Returns how many.
+   */
+  abstract deleteForClient(clientId: string): Promise<number>;
 }

@@ -315,4 +315,8 @@ export class InMemoryConsentRepository extends ConsentRepository {
   async delete(userId: string, clientId: string): Promise<void> {
     this.store.consents.delete(JSON.stringify([userId, clientId]));
   }
+
+  async deleteForClient(clientId: string): Promise<number> {
+    return deleteWhere(this.store.consents, (consent) => consent.clientId === clientId);
+  }
 }

@@ -345,6 +345,22 @@ export function storageConformanceCases(): StorageConformanceCase[] {
       },
     },
     {
+      name: "ConsentRepository.deleteForClient forgets every user's consent to one client, and counts them",
+      async run({ consents }) {
+        for (const [userId, clientId] of [
+          ['user-1', 'gone'],
+          ['user-2', 'gone'],
+          ['user-1', 'kept'],
+        ])
+          await consents.save({ userId, clientId, scope: ['read'], updatedAt: NOW });
+        assert.equal(await consents.deleteForClient('gone'), 2);
+        assert.equal(await consents.find('user-1', 'gone'), null);
+        assert.equal(await consents.find('user-2', 'gone'), null);
+        assert.notEqual(await consents.find('user-1', 'kept'), null);
+        assert.equal(await consents.deleteForClient('gone'), 0);
+      },
+    },
+    {
       name: 'ClientRepository: an id is registered once; the first registration stays',
       async run({ clients }) {
         const first = newClient();

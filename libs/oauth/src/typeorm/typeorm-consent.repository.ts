@@ -25,4 +25,9 @@ export class TypeOrmConsentRepository extends ConsentRepository {
   async delete(userId: string, clientId: string): Promise<void> {
     await this.connection.transaction((manager) => manager.delete(OAuthConsentEntity, { userId, clientId }));
   }
+
+  async deleteForClient(clientId: string): Promise<number> {
+    const result = await this.connection.transaction((manager) => manager.delete(OAuthConsentEntity, { clientId }));
+    return result.affected ?? 0;
+  }
 }
