@@ -55,7 +55,9 @@ describeWithRedis('the token rate limit shared through Redis (REDIS_URL)', () =>
   it('is one limit for two instances: requests to either count against it', async () => {
     // A key prefix of this run's own, so that no other run's counts are shared.
     const redis = { REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: `oauth-e2e-${randomBytes(6).toString('hex')}:` };
-    const [first, second] = await Promise.all([start(redis), start(redis)]);
+    // One after the other: the first creates the schema of the fresh database.
+    const first = await start(redis);
+    const second = await start(redis);
     expect((await health(first)).body.info?.rateLimits).toEqual({ status: 'up', storage: 'shared' });
 
     expect(await statuses(first, 6)).not.toContain(429);
