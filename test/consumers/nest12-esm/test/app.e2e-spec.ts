@@ -87,7 +87,16 @@ describe('the app, on the TypeORM storage, over HTTP', () => {
   it('registers the client once: a second run updates it and hands out no new secret', async () => {
     expect(await registerClient(app)).toBeNull();
     expect(await listClients(app)).toEqual([
-      { id: 'shop', name: 'Shop', grants: ['password', 'refresh_token'], scopes: ['orders:read', 'orders:write'], defaultScopes: ['orders:read'] },
+      {
+        id: 'shop',
+        name: 'Shop',
+        grants: ['password', 'refresh_token'],
+        scopes: ['orders:read', 'orders:write'],
+        defaultScopes: ['orders:read'],
+        redirectUris: [],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        firstParty: false,
+      },
     ]);
     expect((await token({ grant_type: 'password', username: 'ada', password: 'lovelace' })).status).toBe(200);
   });
